@@ -1,0 +1,33 @@
+#pragma once
+
+// Every typed actor interface of grader. A reader learns the whole protocol
+// from this file: who accepts which message and what comes back.
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/type_ids.hpp"
+
+namespace grader {
+
+/// Scores one answer, replies once and quits.
+using scorer_actor = caf::typed_actor<
+  // Replies with the scored answer, or with an error of category grader
+  // (ec::invalid_answer names the faulty fields).
+  caf::replies_to<score_atom, scoring_task>::with<score_result>>;
+
+/// Scores one batch: spawns a scorer per answer, replies exactly once with
+/// every answer accounted for, then quits.
+using batch_coordinator_actor = caf::typed_actor<
+  // Replies with the batch result by the batch deadline at the latest.
+  caf::replies_to<score_atom, batch_request>::with<batch_result>,
+  // The batch deadline fired (the coordinator's message to itself).
+  caf::reacts_to<deadline_atom>>;
+
+/// The entry actor a host application or a remote client talks to; spawns
+/// one coordinator per batch, so batches run side by side.
+using scoring_service_actor = caf::typed_actor<
+  // Replies with the batch result.
+  caf::replies_to<score_atom, batch_request>::with<batch_result>>;
+
+} // namespace grader

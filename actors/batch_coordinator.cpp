@@ -1,0 +1,259 @@
+#include "actors/batch_coordinator.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include <caf/actor_system.hpp>
+#include <caf/system_messages.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "messages/error.hpp"
+#include "scoring/batch_stats.hpp"
+#include "scoring/rules.hpp"
+
+namespace grader {
+
+namespace {
+
+using clock = batch_coordinator_state::clock;
+
+uint64_t elapsed_ms(clock::time_point since) {
+  auto elapsed = clock::now() - since;
+  return static_cast<uint64_t>(
+    std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+}
+
+// A random (version 4) UUID: attempt ids must not repeat across batches,
+// processes or nodes.
+std::string make_uuid(std::mt19937_64& random) {
+  auto hi = random();
+  auto lo = random();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;
+  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
+  auto hex = [](uint64_t x) { return static_cast<unsigned long long>(x); };
+  char text[37];
+  std::snprintf(text, sizeof(text), "%08llx-%04llx-%04llx-%04llx-%012llx",
+                hex(hi >> 32), hex((hi >> 16) & 0xFFFF), hex(hi & 0xFFFF),
+                hex(lo >> 48), hex(lo & 0xFFFFFFFFFFFFull));
+  return text;
+}
+
+// Applies the batch's own options over the service settings.
+config effective_settings(config settings, const batch_options& options) {
+  using std::chrono::milliseconds;
+  if (options.answer_timeout_ms > 0)
+    settings.answer_timeout = milliseconds{options.answer_timeout_ms};
+  if (options.deadline_ms > 0)
+    settings.deadline = milliseconds{options.deadline_ms};
+  if (options.max_live_scorers > 0)
+    settings.max_live_scorers = options.max_live_scorers;
+  settings.max_live_scorers = std::max<uint32_t>(settings.max_live_scorers, 1);
+  settings.explain = options.explain;
+  return settings;
+}
+
+// The answers take the positions the rejected items leave free. Fails when
+// a rejected index is repeated or lies outside the batch.
+std::optional<std::vector<uint64_t>> answer_positions(const batch_request& b) {
+  auto total = b.answers.size() + b.rejected.size();
+  std::set<uint64_t> taken;
+  for (const auto& item : b.rejected)
+    if (item.index >= total || !taken.insert(item.index).second)
+      return std::nullopt;
+  std::vector<uint64_t> positions;
+  positions.reserve(b.answers.size());
+  for (uint64_t index = 0; positions.size() < b.answers.size(); ++index)
+    if (taken.count(index) == 0)
+      positions.push_back(index);
+  return positions;
+}
+
+score_failure failure_of(const batch_coordinator_state& st, size_t i, ec code,
+                         std::string message) {
+  const auto& x = st.batch.answers[i];
+  return score_failure{st.positions[i], x.answer_id, x.question_id,
+                       x.user_id,       code,        std::move(message)};
+}
+
+score_result fallback_result_of(const batch_coordinator_state& st, size_t i) {
+  const auto& x = st.batch.answers[i];
+  return make_score_result(st.batch.session_id, st.positions[i], x,
+                           scoring::fallback_grade(x), st.settings.explain);
+}
+
+// Takes the handle by value: callers may pass a reference into `live`.
+void stop_scorer(batch_coordinator_pointer self, scorer_actor scorer) {
+  self->state.live.erase(scorer.address());
+  self->send_exit(scorer, caf::exit_reason::user_shutdown);
+}
+
+batch_result assemble(batch_coordinator_state& st) {
+  batch_result out;
+  out.session_id = st.batch.session_id;
+  out.failures = st.batch.rejected;
+  std::vector<scoring::grade> grades;
+  for (auto& outcome : st.outcomes) {
+    if (auto* result = std::get_if<score_result>(&*outcome)) {
+      result->attempt_id = make_uuid(st.random);
+      grades.push_back(result->verdict);
+      out.results.push_back(std::move(*result));
+    } else {
+      out.failures.push_back(std::get<score_failure>(std::move(*outcome)));
+    }
+  }
+  std::sort(out.failures.begin(), out.failures.end(),
+            [](const auto& x, const auto& y) { return x.index < y.index; });
+  out.stats = scoring::summarize(grades, out.failures.size());
+  auto latency = scoring::summarize_latencies(st.latencies_ms);
+  out.metrics.wall_ms = elapsed_ms(st.received);
+  out.metrics.p50_ms = latency.p50_ms;
+  out.metrics.p95_ms = latency.p95_ms;
+  out.metrics.max_ms = latency.max_ms;
+  out.metrics.llm = "none";
+  return out;
+}
+
+// Replies with everything gathered, stops the scorers still at work and
+// ends the coordinator.
+void reply_and_quit(batch_coordinator_pointer self) {
+  auto& st = self->state;
+  st.replied = true;
+  st.reply.deliver(assemble(st));
+  while (!st.live.empty())
+    stop_scorer(self, st.live.begin()->second.second);
+  self->quit();
+}
+
+void spawn_next(batch_coordinator_pointer self);
+
+// Settles answer `i` once; later news about it (a late reply, the scorer's
+// down message) finds the slot filled and is dropped.
+void settle(batch_coordinator_pointer self, size_t i, answer_outcome outcome) {
+  auto& st = self->state;
+  if (st.replied || st.outcomes[i])
+    return;
+  st.outcomes[i] = std::move(outcome);
+  st.latencies_ms.push_back(elapsed_ms(st.started[i]));
+  --st.unfinished;
+  if (st.unfinished == 0)
+    reply_and_quit(self);
+  else if (st.next_to_spawn < st.batch.answers.size())
+    spawn_next(self);
+}
+
+void on_scorer_error(batch_coordinator_pointer self, size_t i,
+                     const scorer_actor& scorer, const caf::error& err) {
+  auto& st = self->state;
+  if (err == caf::sec::request_timeout) {
+    // The answer ran out of time: it gets the rules' verdict, and its
+    // scorer must not keep working for nothing.
+    stop_scorer(self, scorer);
+    settle(self, i, fallback_result_of(st, i));
+  } else if (err.category() == caf::atom("grader")) {
+    settle(self, i, failure_of(st, i, static_cast<ec>(err.code()),
+                               error_text(err)));
+  } else {
+    settle(self, i, failure_of(st, i, ec::scorer_crashed,
+                               "scorer failed: " + error_text(err)));
+  }
+}
+
+void spawn_next(batch_coordinator_pointer self) {
+  auto& st = self->state;
+  auto i = st.next_to_spawn++;
+  auto scorer = st.make_scorer(self->system());
+  self->monitor(scorer);
+  st.live.emplace(scorer.address(), std::make_pair(i, scorer));
+  st.started[i] = clock::now();
+  scoring_task task{st.batch.session_id, st.positions[i], st.batch.answers[i],
+                    st.settings.explain};
+  self
+    ->request(scorer, st.settings.answer_timeout, score_atom_v,
+              std::move(task))
+    .then(
+      [=](score_result& result) {
+        self->state.live.erase(scorer.address());
+        settle(self, i, std::move(result));
+      },
+      [=](caf::error& err) { on_scorer_error(self, i, scorer, err); });
+}
+
+// A scorer that dies before replying must not leave its answer open. Normal
+// exits are ignored: a scorer quits right after replying, and that reply is
+// on its way.
+void on_scorer_down(batch_coordinator_pointer self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  auto entry = st.live.find(msg.source);
+  if (entry == st.live.end())
+    return;
+  auto i = entry->second.first;
+  st.live.erase(entry);
+  if (msg.reason == caf::exit_reason::normal)
+    return;
+  settle(self, i, failure_of(st, i, ec::scorer_crashed,
+                             "scorer failed: " + error_text(msg.reason)));
+}
+
+} // namespace
+
+batch_coordinator_actor::behavior_type
+batch_coordinator(batch_coordinator_pointer self, config settings,
+                  scorer_factory make_scorer) {
+  self->state.settings = settings;
+  self->state.make_scorer = std::move(make_scorer);
+  self->state.random.seed(std::random_device{}());
+  self->set_down_handler(
+    [=](caf::down_msg& msg) { on_scorer_down(self, msg); });
+  return {
+    [=](score_atom, batch_request& batch) -> caf::result<batch_result> {
+      auto& st = self->state;
+      if (st.reply.pending() || st.replied)
+        return caf::make_error(ec::invalid_batch,
+                               "a coordinator scores one batch only");
+      auto positions = answer_positions(batch);
+      if (!positions)
+        return caf::make_error(ec::invalid_batch,
+                               "rejected items name repeated or "
+                               "out-of-range positions");
+      st.received = clock::now();
+      st.settings = effective_settings(st.settings, batch.options);
+      if (batch.session_id.empty())
+        batch.session_id = make_uuid(st.random);
+      st.positions = std::move(*positions);
+      st.outcomes.resize(batch.answers.size());
+      st.started.resize(batch.answers.size());
+      st.unfinished = batch.answers.size();
+      st.batch = std::move(batch);
+      st.reply = self->make_response_promise<batch_result>();
+      auto reply = st.reply;
+      if (st.unfinished == 0) {
+        reply_and_quit(self);
+        return reply;
+      }
+      self->delayed_send(self, st.settings.deadline, deadline_atom_v);
+      auto window = std::min<size_t>(st.settings.max_live_scorers,
+                                     st.batch.answers.size());
+      for (size_t n = 0; n < window; ++n)
+        spawn_next(self);
+      return reply;
+    },
+    [=](deadline_atom) {
+      auto& st = self->state;
+      if (st.replied)
+        return;
+      // Settle every open answer without refilling the window: the reply
+      // goes out with the last one.
+      st.next_to_spawn = st.batch.answers.size();
+      for (size_t i = 0; i < st.outcomes.size() && !st.replied; ++i)
+        if (!st.outcomes[i]) {
+          if (st.started[i] == clock::time_point{})
+            st.started[i] = st.received; // never spawned: waited all along
+          settle(self, i, fallback_result_of(st, i));
+        }
+    },
+  };
+}
+
+} // namespace grader

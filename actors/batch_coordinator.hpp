@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <variant>
+#include <vector>
+
+#include <caf/actor_addr.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/actors.hpp"
+#include "actors/config.hpp"
+#include "actors/scorer.hpp"
+
+namespace grader {
+
+/// What became of one answer: scored, or failed with a reason.
+using answer_outcome = std::variant<score_result, score_failure>;
+
+/// State of the coordinator of one batch.
+struct batch_coordinator_state {
+  static inline const char* name = "batch_coordinator";
+
+  using clock = std::chrono::steady_clock;
+
+  /// Service settings, with the batch's own options applied.
+  config settings;
+  scorer_factory make_scorer;
+  /// The batch as received; its rejected items are already failures.
+  batch_request batch;
+  /// Position in the batch of each answer (answers and rejected items share
+  /// the index space).
+  std::vector<uint64_t> positions;
+  /// Outcome of each answer, filled exactly once.
+  std::vector<std::optional<answer_outcome>> outcomes;
+  /// Answers still without an outcome.
+  size_t unfinished = 0;
+  /// The next answer to get a scorer.
+  size_t next_to_spawn = 0;
+  /// Scorers alive now, by address (down messages name only the address),
+  /// with the answer each one scores.
+  std::map<caf::actor_addr, std::pair<size_t, scorer_actor>> live;
+  /// When each answer's scorer was spawned, for its latency.
+  std::vector<clock::time_point> started;
+  std::vector<uint64_t> latencies_ms;
+  clock::time_point received;
+  /// The requester's reply, delivered once.
+  caf::typed_response_promise<batch_result> reply;
+  bool replied = false;
+  /// Source of attempt ids.
+  std::mt19937_64 random;
+};
+
+using batch_coordinator_pointer
+  = batch_coordinator_actor::stateful_pointer<batch_coordinator_state>;
+
+/// Scores one batch with one scorer per answer, at most
+/// `settings.max_live_scorers` alive at once. Each answer's result is
+/// requested with the answer timeout (on expiry: a fallback result) and its
+/// scorer is monitored (a scorer that dies becomes a failure, never a
+/// hang). At the batch deadline every unfinished answer gets a fallback
+/// result and the reply goes out at once. Replies exactly once, then quits.
+batch_coordinator_actor::behavior_type
+batch_coordinator(batch_coordinator_pointer self, config settings,
+                  scorer_factory make_scorer);
+
+} // namespace grader

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <CLI/App.hpp>
+
+namespace grader::app {
+
+/// Exit codes of the `grader` command.
+enum exit_code : int {
+  /// Every answer was scored.
+  exit_ok = 0,
+  /// grader itself failed (a bug or a broken environment).
+  exit_internal_error = 1,
+  /// The command line or the input could not be used at all.
+  exit_bad_input = 2,
+  /// The batch ran, but some answers failed (see `failures`).
+  exit_some_failed = 3,
+};
+
+/// Adds `grader score` to `app`. When the command is chosen, CLI11 runs it
+/// and it stores the process exit code in `result`.
+void add_score_command(CLI::App& app, int& result);
+
+} // namespace grader::app

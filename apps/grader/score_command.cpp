@@ -1,0 +1,165 @@
+// `grader score`: reads a batch, scores it with an in-process scoring
+// service, writes the batch result as JSON.
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <unistd.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/scoring_service.hpp"
+#include "apps/grader/commands.hpp"
+#include "messages/error.hpp"
+#include "messages/json_codec.hpp"
+#include "messages/registration.hpp"
+
+namespace grader::app {
+
+namespace {
+
+struct score_options {
+  std::string input = "-";
+  std::string output;
+  uint32_t answer_timeout_ms = 0;
+  uint32_t deadline_ms = 0;
+  bool sequential = false;
+  bool no_explain = false;
+};
+
+void complain(const std::string& what) {
+  std::cerr << "grader: " << what << '\n';
+}
+
+// The whole input, from a file or from standard input ("-").
+bool read_input(const std::string& path, std::string& text) {
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>{std::cin}, {});
+    return true;
+  }
+  std::ifstream in{path, std::ios::binary};
+  if (!in) {
+    complain("cannot read '" + path + "': " + std::strerror(errno));
+    return false;
+  }
+  text.assign(std::istreambuf_iterator<char>{in}, {});
+  if (in.bad()) {
+    complain("cannot read '" + path + "': " + std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+// Writes `text` so that `path` holds either its old content or all of the
+// new one, never a torn file: write a temporary beside it, then rename.
+bool write_output(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text << '\n' << std::flush;
+    return static_cast<bool>(std::cout);
+  }
+  auto temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out{temp, std::ios::binary | std::ios::trunc};
+    out << text << '\n';
+    out.flush();
+    if (!out) {
+      complain("cannot write '" + path + "': " + std::strerror(errno));
+      std::remove(temp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    complain("cannot write '" + path + "': " + std::strerror(errno));
+    std::remove(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+int run_score(const score_options& opts) {
+  std::string text;
+  if (!read_input(opts.input, text))
+    return exit_bad_input;
+  auto batch = read_batch(text);
+  if (!batch) {
+    auto where = opts.input == "-" ? std::string{"standard input"} : opts.input;
+    complain(where + ": " + error_text(batch.error()));
+    return exit_bad_input;
+  }
+  batch->options.answer_timeout_ms = opts.answer_timeout_ms;
+  batch->options.deadline_ms = opts.deadline_ms;
+  batch->options.max_live_scorers = opts.sequential ? 1 : 0;
+  batch->options.explain = !opts.no_explain;
+
+  config settings;
+  auto deadline = opts.deadline_ms > 0
+                    ? std::chrono::milliseconds{opts.deadline_ms}
+                    : settings.deadline;
+  caf::actor_system_config cfg;
+  register_message_types(cfg);
+  cfg.set("scheduler.max-threads",
+          static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  caf::actor_system sys{cfg};
+  auto service = spawn_scoring_service(sys, settings);
+  int code = exit_internal_error;
+  {
+    caf::scoped_actor self{sys};
+    // The coordinator always replies by the deadline; the margin only
+    // guards against a bug turning into a hang.
+    self
+      ->request(service, deadline + std::chrono::seconds{30}, score_atom_v,
+                std::move(*batch))
+      .receive(
+        [&](batch_result& result) {
+          if (write_output(opts.output, write_batch_result(result)))
+            code = result.failures.empty() ? exit_ok : exit_some_failed;
+        },
+        [&](caf::error& err) {
+          complain("scoring failed: " + sys.render(err));
+        });
+  }
+  caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+  return code;
+}
+
+} // namespace
+
+void add_score_command(CLI::App& app, int& result) {
+  auto opts = std::make_shared<score_options>();
+  auto* cmd = app.add_subcommand(
+    "score", "Score a batch of answers and print the batch result as JSON.");
+  cmd->add_option("input", opts->input,
+                  "Batch file: {\"answers\": [...]}, a JSON array or JSON "
+                  "Lines; - for standard input")
+    ->capture_default_str();
+  cmd->add_option("-o,--output", opts->output,
+                  "Write the result to this file (atomically) instead of "
+                  "standard output");
+  cmd->add_option("--answer-timeout-ms", opts->answer_timeout_ms,
+                  "Time one answer may take before it gets a fallback "
+                  "result (default 45000)")
+    ->check(CLI::PositiveNumber);
+  cmd->add_option("--deadline-ms", opts->deadline_ms,
+                  "Time the whole batch may take; unfinished answers then "
+                  "get fallback results (default 120000)")
+    ->check(CLI::PositiveNumber);
+  cmd->add_flag("--sequential", opts->sequential,
+                "Score one answer at a time (the benchmark baseline)");
+  cmd->add_flag("--no-explain", opts->no_explain,
+                "Do not write an explanation for each answer");
+  cmd->footer("Exit codes: 0 every answer scored, 2 unusable input or "
+              "options, 3 some answers failed (listed under \"failures\").");
+  cmd->callback([opts, &result] { result = run_score(*opts); });
+}
+
+} // namespace grader::app

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace grader {
+
+/// How a batch ran: time, LLM use and answer latencies.
+struct batch_metrics {
+  /// From the coordinator receiving the batch to its reply.
+  uint64_t wall_ms = 0;
+  uint64_t llm_calls = 0;
+  uint64_t llm_retries = 0;
+  uint64_t prompt_tokens = 0;
+  uint64_t completion_tokens = 0;
+  /// Answer latency percentiles, from spawning its scorer to its result.
+  uint64_t p50_ms = 0;
+  uint64_t p95_ms = 0;
+  uint64_t max_ms = 0;
+  /// What judged the answers: "none" while no LLM is configured.
+  std::string llm;
+
+  friend bool operator==(const batch_metrics& x, const batch_metrics& y) {
+    return x.wall_ms == y.wall_ms && x.llm_calls == y.llm_calls
+           && x.llm_retries == y.llm_retries
+           && x.prompt_tokens == y.prompt_tokens
+           && x.completion_tokens == y.completion_tokens
+           && x.p50_ms == y.p50_ms && x.p95_ms == y.p95_ms
+           && x.max_ms == y.max_ms && x.llm == y.llm;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch_metrics& x) {
+  return f(x.wall_ms, x.llm_calls, x.llm_retries, x.prompt_tokens,
+           x.completion_tokens, x.p50_ms, x.p95_ms, x.max_ms, x.llm);
+}
+
+} // namespace grader

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+
+namespace grader {
+
+/// Per-batch settings a requester may give; a zero means "the service's
+/// default" (see grader::config).
+struct batch_options {
+  /// Time one answer may take, all its calls included, before it gets a
+  /// fallback result.
+  uint32_t answer_timeout_ms = 0;
+  /// Time the whole batch may take; unfinished answers then get fallback
+  /// results and the reply goes out at once.
+  uint32_t deadline_ms = 0;
+  /// Most scorers alive at once. 1 scores one answer at a time (the
+  /// sequential baseline of the benchmarks).
+  uint32_t max_live_scorers = 0;
+  /// Whether every answer gets an explanation.
+  bool explain = true;
+
+  friend bool operator==(const batch_options& x, const batch_options& y) {
+    return x.answer_timeout_ms == y.answer_timeout_ms
+           && x.deadline_ms == y.deadline_ms
+           && x.max_live_scorers == y.max_live_scorers
+           && x.explain == y.explain;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch_options& x) {
+  return f(x.answer_timeout_ms, x.deadline_ms, x.max_live_scorers, x.explain);
+}
+
+} // namespace grader

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "messages/batch_metrics.hpp"
+#include "messages/grade.hpp"
+#include "messages/score_failure.hpp"
+#include "messages/score_result.hpp"
+
+namespace grader {
+
+/// The one reply to a batch_request. Every position of the batch appears
+/// exactly once, in `results` or in `failures`, each list in input order.
+struct batch_result {
+  std::string session_id;
+  std::vector<score_result> results;
+  std::vector<score_failure> failures;
+  batch_stats stats;
+  batch_metrics metrics;
+
+  friend bool operator==(const batch_result& x, const batch_result& y) {
+    return x.session_id == y.session_id && x.results == y.results
+           && x.failures == y.failures && x.stats == y.stats
+           && x.metrics == y.metrics;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch_result& x) {
+  return f(x.session_id, x.results, x.failures, x.stats, x.metrics);
+}
+
+} // namespace grader

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace grader {
+
+/// grader's own error codes. They travel inside `caf::error` (category
+/// "grader", see messages/error.hpp) and name a failed answer's `error.code`
+/// in the batch result. Values are part of the wire format between nodes:
+/// append, never renumber.
+enum class ec : uint8_t {
+  /// Not an error.
+  none = 0,
+  /// The answer is missing a field or holds a value it cannot be scored with.
+  invalid_answer,
+  /// An item of the input could not be read as an answer at all.
+  malformed_item,
+  /// The input as a whole could not be read (not JSON, not a batch).
+  unreadable_input,
+  /// A batch request contradicts itself (rejected items at impossible or
+  /// repeated positions).
+  invalid_batch,
+  /// The scorer of this answer stopped without a result.
+  scorer_crashed,
+  /// The batch was cancelled before this answer was scored.
+  cancelled,
+};
+
+/// The wire name of an error code (`"invalid_answer"`, ...).
+std::string to_string(ec x);
+
+} // namespace grader

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "messages/answer.hpp"
+
+namespace grader {
+
+/// One answer handed to a scorer by its batch coordinator.
+struct scoring_task {
+  std::string session_id;
+  /// Position of the answer in the batch.
+  uint64_t index = 0;
+  answer item;
+  /// Whether the scorer writes an explanation.
+  bool explain = true;
+
+  friend bool operator==(const scoring_task& x, const scoring_task& y) {
+    return x.session_id == y.session_id && x.index == y.index
+           && x.item == y.item && x.explain == y.explain;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, scoring_task& x) {
+  return f(x.session_id, x.index, x.item, x.explain);
+}
+
+} // namespace grader

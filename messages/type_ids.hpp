@@ -1,0 +1,34 @@
+#pragma once
+
+// The one registry of everything grader sends between actors: message types
+// with their CAF type IDs, and the atoms. A reader learns the vocabulary of
+// the protocol here; actors/actors.hpp says who accepts what.
+
+#include <caf/type_id.hpp>
+
+#include "messages/batch_request.hpp"
+#include "messages/batch_result.hpp"
+#include "messages/score_result.hpp"
+#include "messages/scoring_task.hpp"
+
+// grader's type IDs start at 4200. CAF reserves 0-199 and many CAF projects
+// (Broker among them) start at caf::first_custom_type_id = 200, so a host
+// embedding grader next to them never sees a collision.
+CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
+
+  // -- requests and replies --------------------------------------------------
+
+  CAF_ADD_TYPE_ID(grader, (grader::batch_request))
+  CAF_ADD_TYPE_ID(grader, (grader::batch_result))
+  CAF_ADD_TYPE_ID(grader, (grader::scoring_task))
+  CAF_ADD_TYPE_ID(grader, (grader::score_result))
+
+  // -- atoms: operations -----------------------------------------------------
+
+  /// Score a batch (service, coordinator) or one answer (scorer).
+  CAF_ADD_ATOM(grader, grader, score_atom, "score")
+
+  /// The batch deadline fired (a coordinator's message to itself).
+  CAF_ADD_ATOM(grader, grader, deadline_atom, "deadline")
+
+CAF_END_TYPE_ID_BLOCK(grader)

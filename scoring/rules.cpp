@@ -1,0 +1,111 @@
+#include "scoring/rules.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
+#include "scoring/feedback.hpp"
+#include "scoring/keywords.hpp"
+#include "scoring/normalize.hpp"
+
+namespace grader::scoring {
+
+namespace {
+
+// Normalized spellings; normalize() has already folded case.
+constexpr std::string_view true_spellings[] = {
+    "true", "t",    "yes", "y",  "1",  "o",    "correct", "right", "참",
+    "맞다", "맞음", "예",  "对", "是", "正确", "真",      "對",    "正確",
+};
+
+constexpr std::string_view false_spellings[] = {
+    "false", "f",    "no",     "n",    "0",      "x",      "incorrect",
+    "wrong", "거짓", "틀리다", "틀림", "아니오", "아니요", "错",
+    "否",    "错误", "假",     "錯",   "錯誤",
+};
+
+template <size_t N>
+bool contains(const std::string_view (&spellings)[N], std::string_view text) {
+  return std::find(std::begin(spellings), std::end(spellings), text)
+         != std::end(spellings);
+}
+
+grade rule_grade(const answer& x, bool is_correct) {
+  grade result;
+  result.is_correct = is_correct;
+  result.score = is_correct ? 100 : 0;
+  result.by = graded_by::rules;
+  result.feedback = feedback_for(x, result);
+  return result;
+}
+
+// Each keyword counts once however often the question lists it, matching
+// match_keywords, which reports each keyword at most once.
+size_t count_distinct(const std::vector<std::string>& keywords) {
+  std::vector<std::string> seen;
+  for (const auto& keyword : keywords) {
+    if (std::find(seen.begin(), seen.end(), keyword) == seen.end())
+      seen.push_back(keyword);
+  }
+  return seen.size();
+}
+
+} // namespace
+
+std::optional<bool> parse_truth_value(std::string_view text) {
+  auto normalized = normalize(text);
+  if (contains(true_spellings, normalized))
+    return true;
+  if (contains(false_spellings, normalized))
+    return false;
+  return std::nullopt;
+}
+
+grade grade_multiple_choice(const answer& x) {
+  auto chosen = normalize(x.user_answer);
+  return rule_grade(x,
+                    !chosen.empty() && chosen == normalize(x.correct_answer));
+}
+
+grade grade_true_false(const answer& x) {
+  auto chosen = parse_truth_value(x.user_answer);
+  auto expected = parse_truth_value(x.correct_answer);
+  return rule_grade(x, chosen && expected && *chosen == *expected);
+}
+
+grade grade_short_answer_by_keywords(const answer& x) {
+  grade result;
+  result.keyword_matches = match_keywords(x.user_answer, x.correct_keywords);
+  auto total = count_distinct(x.correct_keywords);
+  if (total > 0) {
+    auto share = 100.0 * static_cast<double>(result.keyword_matches.size())
+                 / static_cast<double>(total);
+    result.score = static_cast<int32_t>(std::lround(share));
+  }
+  result.is_correct = result.score >= correct_threshold;
+  result.by = graded_by::fallback;
+  result.needs_review = true;
+  result.feedback = feedback_for(x, result)
+                    + " (Scored by keyword matching; flagged for review.)";
+  return result;
+}
+
+grade fallback_grade(const answer& x) {
+  switch (x.type) {
+    case question_type::multiple_choice: {
+      auto result = grade_multiple_choice(x);
+      result.by = graded_by::fallback;
+      return result;
+    }
+    case question_type::true_false: {
+      auto result = grade_true_false(x);
+      result.by = graded_by::fallback;
+      return result;
+    }
+    case question_type::short_answer:
+      break;
+  }
+  return grade_short_answer_by_keywords(x);
+}
+
+} // namespace grader::scoring

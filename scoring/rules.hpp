@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "scoring/answer.hpp"
+#include "scoring/grade.hpp"
+
+namespace grader::scoring {
+
+/// Reads a true/false answer in the spellings students use: true/false,
+/// t/f, yes/no, y/n, 1/0, o/x, Korean 참/거짓 and 맞다/틀리다, Chinese
+/// 对/错, 是/否, 正确/错误, 真/假; compared after normalize(). Nothing when
+/// the text is none of these.
+std::optional<bool> parse_truth_value(std::string_view text);
+
+/// Grades a multiple-choice answer: correct, score 100, when the normalized
+/// choice equals the normalized expected choice; else 0. Feedback filled in.
+grade grade_multiple_choice(const answer& x);
+
+/// Grades a true/false answer: both sides read with parse_truth_value (an
+/// unreadable student answer is wrong); 100 or 0. Feedback filled in.
+grade grade_true_false(const answer& x);
+
+/// The short-answer rule used when no LLM judgement is available: the score
+/// is the share of expected keywords found (rounded to a whole number),
+/// correct from correct_threshold on, graded_by fallback, needs_review set.
+/// Feedback filled in and says the grade came from keyword matching.
+grade grade_short_answer_by_keywords(const answer& x);
+
+/// The grade an answer gets when its scorer could not finish in time: the
+/// rules for multiple choice and true/false, the keyword rule for short
+/// answers; always graded_by fallback.
+grade fallback_grade(const answer& x);
+
+} // namespace grader::scoring

@@ -1,0 +1,72 @@
+// Messages cross process boundaries between grader nodes, so every type must
+// survive CAF's binary wire format unchanged.
+
+#include <vector>
+
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+#include <catch2/catch.hpp>
+
+#include "messages/type_ids.hpp"
+#include "tests/test_answers.hpp"
+
+using namespace grader;
+
+namespace {
+
+template <class T>
+T round_trip(T x) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  REQUIRE_FALSE(sink(x));
+  T y;
+  caf::binary_deserializer source{nullptr, buf};
+  REQUIRE_FALSE(source(y));
+  return y;
+}
+
+} // namespace
+
+TEST_CASE("batch_request survives the wire format", "[messages]") {
+  batch_request x;
+  x.session_id = "s-1";
+  x.answers.push_back(test::multiple_choice("q0", "B", "B"));
+  x.answers.push_back(test::short_answer("q1", "광합성", {"광합성", "엽록소"}));
+  x.answers[1].difficulty = 7;
+  x.answers[1].answer_id = "a-1";
+  x.rejected.push_back(
+    score_failure{2, "", "q2", "u2", ec::malformed_item, "line 3"});
+  x.options.answer_timeout_ms = 250;
+  x.options.deadline_ms = 1000;
+  x.options.max_live_scorers = 1;
+  x.options.explain = false;
+  CHECK(round_trip(x) == x);
+}
+
+TEST_CASE("batch_result survives the wire format", "[messages]") {
+  batch_result x;
+  x.session_id = "s-2";
+  score_result r;
+  r.attempt_id = "id";
+  r.index = 3;
+  r.verdict.score = 72;
+  r.verdict.keyword_matches = {"sun"};
+  r.verdict.by = graded_by::llm;
+  r.verdict.needs_review = true;
+  r.explanation = "because";
+  r.graded_at = "2026-11-27T10:00:00.000Z";
+  x.results.push_back(r);
+  x.failures.push_back(
+    score_failure{4, "a", "q", "u", ec::scorer_crashed, "boom"});
+  x.stats.total_count = 2;
+  x.stats.average_score = 72.5;
+  x.stats.correct_rate = 0.5;
+  x.metrics.p95_ms = 40;
+  x.metrics.llm = "none";
+  CHECK(round_trip(x) == x);
+}
+
+TEST_CASE("scoring_task survives the wire format", "[messages]") {
+  scoring_task x{"s", 9, test::true_false("q", "참", "true"), false};
+  CHECK(round_trip(x) == x);
+}

@@ -1,0 +1,52 @@
+#pragma once
+
+// Builders for the answers tests score, so each test shows only what
+// matters to it.
+
+#include <string>
+#include <vector>
+
+#include "messages/answer.hpp"
+
+namespace grader::test {
+
+inline answer multiple_choice(std::string question_id, std::string chosen,
+                              std::string expected) {
+  answer x;
+  x.user_id = "u-" + question_id;
+  x.question_id = std::move(question_id);
+  x.type = question_type::multiple_choice;
+  x.user_answer = std::move(chosen);
+  x.correct_answer = std::move(expected);
+  return x;
+}
+
+inline answer true_false(std::string question_id, std::string chosen,
+                         std::string expected) {
+  auto x = multiple_choice(std::move(question_id), std::move(chosen),
+                           std::move(expected));
+  x.type = question_type::true_false;
+  return x;
+}
+
+inline answer short_answer(std::string question_id, std::string text,
+                           std::vector<std::string> keywords) {
+  answer x;
+  x.user_id = "u-" + question_id;
+  x.question_id = std::move(question_id);
+  x.type = question_type::short_answer;
+  x.user_answer = std::move(text);
+  x.correct_keywords = std::move(keywords);
+  return x;
+}
+
+/// `n` multiple-choice answers q0..q(n-1); every third one is wrong.
+inline std::vector<answer> numbered_answers(size_t n) {
+  std::vector<answer> result;
+  for (size_t i = 0; i < n; ++i)
+    result.push_back(multiple_choice("q" + std::to_string(i),
+                                     i % 3 == 2 ? "A" : "B", "B"));
+  return result;
+}
+
+} // namespace grader::test
