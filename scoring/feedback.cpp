@@ -62,11 +62,9 @@ std::vector<std::string> missing_keywords(const answer& x, const grade& g) {
 bool has_letters(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
-    utf8proc_int32_t c = 0;
-    auto rest = static_cast<utf8proc_ssize_t>(text.size() - pos);
-    auto length = utf8proc_iterate(
-        reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + pos, rest, &c);
-    if (length <= 0)
+    int32_t c = 0;
+    auto length = decode_utf8(text, pos, c);
+    if (length == 0)
       return false;
     switch (utf8proc_category(c)) {
       case UTF8PROC_CATEGORY_LU:
@@ -78,7 +76,7 @@ bool has_letters(std::string_view text) {
       default:
         break;
     }
-    pos += static_cast<size_t>(length);
+    pos += length;
   }
   return false;
 }

@@ -20,10 +20,8 @@ bool is_continuation_byte(char c) {
 
 // The code point starting at byte `pos` of valid UTF-8 `text`.
 utf8proc_int32_t code_point_at(std::string_view text, size_t pos) {
-  utf8proc_int32_t c = -1;
-  auto rest = static_cast<utf8proc_ssize_t>(text.size() - pos);
-  utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + pos,
-                   rest, &c);
+  int32_t c = -1;
+  decode_utf8(text, pos, c);
   return c;
 }
 

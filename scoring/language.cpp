@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include "scoring/normalize.hpp"
+
 namespace grader::scoring {
 
 namespace {
@@ -28,16 +30,14 @@ language detect_language(std::string_view text) {
   size_t han = 0;
   size_t pos = 0;
   while (pos < text.size()) {
-    utf8proc_int32_t c = 0;
-    auto rest = static_cast<utf8proc_ssize_t>(text.size() - pos);
-    auto length = utf8proc_iterate(
-        reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + pos, rest, &c);
+    int32_t c = 0;
+    auto length = decode_utf8(text, pos, c);
     // A stray invalid byte should not hide the letters after it.
-    if (length <= 0) {
+    if (length == 0) {
       ++pos;
       continue;
     }
-    pos += static_cast<size_t>(length);
+    pos += length;
     if (is_hangul(c))
       ++hangul;
     else if (is_han(c))

@@ -39,12 +39,10 @@ std::string collapse_white_space(std::string_view text) {
   bool pending_space = false;
   size_t pos = 0;
   while (pos < text.size()) {
-    utf8proc_int32_t c = 0;
-    auto rest = static_cast<utf8proc_ssize_t>(text.size() - pos);
-    auto length = utf8proc_iterate(bytes(text) + pos, rest, &c);
-    if (length <= 0)
+    int32_t c = 0;
+    auto n = decode_utf8(text, pos, c);
+    if (n == 0)
       return {};
-    auto n = static_cast<size_t>(length);
     if (is_white_space(c)) {
       pending_space = !result.empty();
     } else {
@@ -60,15 +58,22 @@ std::string collapse_white_space(std::string_view text) {
 
 } // namespace
 
+size_t decode_utf8(std::string_view text, size_t pos, int32_t& code_point) {
+  utf8proc_int32_t c = -1;
+  auto rest = static_cast<utf8proc_ssize_t>(text.size() - pos);
+  auto length = utf8proc_iterate(bytes(text) + pos, rest, &c);
+  code_point = c;
+  return length > 0 ? static_cast<size_t>(length) : 0;
+}
+
 bool is_valid_utf8(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
-    utf8proc_int32_t c = 0;
-    auto rest = static_cast<utf8proc_ssize_t>(text.size() - pos);
-    auto length = utf8proc_iterate(bytes(text) + pos, rest, &c);
-    if (length <= 0)
+    int32_t c = 0;
+    auto length = decode_utf8(text, pos, c);
+    if (length == 0)
       return false;
-    pos += static_cast<size_t>(length);
+    pos += length;
   }
   return true;
 }

@@ -1,9 +1,16 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace grader::scoring {
+
+/// Decodes the code point that starts at byte `pos` of `text` into
+/// `code_point`. Returns its length in bytes, or 0 when the bytes there are
+/// not well-formed UTF-8.
+size_t decode_utf8(std::string_view text, size_t pos, int32_t& code_point);
 
 /// Whether `text` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view text);

@@ -40,6 +40,21 @@ inline answer short_answer(std::string question_id, std::string text,
   return x;
 }
 
+// The same builders for tests about one answer, where ids do not matter.
+
+inline answer multiple_choice(std::string chosen, std::string expected) {
+  return multiple_choice("q-1", std::move(chosen), std::move(expected));
+}
+
+inline answer true_false(std::string chosen, std::string expected) {
+  return true_false("q-1", std::move(chosen), std::move(expected));
+}
+
+inline answer short_answer(std::string text,
+                           std::vector<std::string> keywords) {
+  return short_answer("q-1", std::move(text), std::move(keywords));
+}
+
 /// `n` multiple-choice answers q0..q(n-1); every third one is wrong.
 inline std::vector<answer> numbered_answers(size_t n) {
   std::vector<answer> result;

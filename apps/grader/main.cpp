@@ -1,5 +1,8 @@
 // The `grader` command: one subcommand per file, wired together here.
 
+#include <exception>
+#include <iostream>
+
 #include <CLI/App.hpp>
 #include <CLI/Config.hpp>
 #include <CLI/Formatter.hpp>
@@ -18,6 +21,10 @@ int main(int argc, char** argv) {
     // --help and --version end parsing with success; usage errors exit 2.
     auto code = app.exit(e);
     return code == 0 ? 0 : grader::app::exit_bad_input;
+  } catch (const std::exception& e) {
+    // A bug must still end in one readable line, not an abort.
+    std::cerr << "grader: internal error: " << e.what() << '\n';
+    return grader::app::exit_internal_error;
   }
   return result;
 }

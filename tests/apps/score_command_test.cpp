@@ -117,6 +117,11 @@ TEST_CASE("grader score explains unusable input on one line and exits 2",
     CHECK(run.err
           == "grader: cannot read 'nope.json': No such file or directory\n");
   }
+  SECTION("a directory") {
+    auto run = s.grader("score .");
+    CHECK(run.exit_code == 2);
+    CHECK(run.err == "grader: cannot read '.': it is a directory\n");
+  }
   SECTION("a file that is not JSON") {
     spit(s.dir / "bad.json", "{\n  \"answers\": [1, 2,, 3]\n}\n");
     auto run = s.grader("score bad.json");

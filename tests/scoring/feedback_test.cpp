@@ -1,35 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include "tests/test_answers.hpp"
+
 #include "scoring/feedback.hpp"
 
 using namespace grader::scoring;
+using namespace grader::test;
 
 using strings = std::vector<std::string>;
 
 namespace {
-
-answer multiple_choice(std::string chosen, std::string expected) {
-  answer x;
-  x.user_id = "u-1";
-  x.question_id = "q-1";
-  x.type = question_type::multiple_choice;
-  x.user_answer = std::move(chosen);
-  x.correct_answer = std::move(expected);
-  return x;
-}
-
-answer true_false(std::string chosen, std::string expected) {
-  auto x = multiple_choice(std::move(chosen), std::move(expected));
-  x.type = question_type::true_false;
-  return x;
-}
-
-answer short_answer(std::string text, strings keywords) {
-  auto x = multiple_choice(std::move(text), "");
-  x.type = question_type::short_answer;
-  x.correct_keywords = std::move(keywords);
-  return x;
-}
 
 grade scored(int32_t score, strings matches = {}) {
   grade g;
