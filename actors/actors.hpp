@@ -16,6 +16,21 @@ using scorer_actor = caf::typed_actor<
   // (ec::invalid_answer names the faulty fields).
   caf::replies_to<score_atom, scoring_task>::with<score_result>>;
 
+/// One per service, shared by all its batches: admits LLM calls within the
+/// in-flight and per-minute limits, retries transient failures with backoff,
+/// coalesces identical calls and caches replies.
+using llm_gateway_actor = caf::typed_actor<
+  // Replies with the completion, or an error of category grader
+  // (ec::llm_unavailable, ec::llm_refused).
+  caf::replies_to<chat_atom, chat_request>::with<gateway_reply>,
+  // Replies with the counters.
+  caf::replies_to<stats_atom>::with<llm_stats>,
+  // A backend call ended (sent from the I/O side).
+  caf::reacts_to<llm_call_done>,
+  // A backoff or an admission pause ran out (the gateway's message to
+  // itself; the call to retry, or 0 to only admit waiting calls).
+  caf::reacts_to<retry_atom, uint64_t>>;
+
 /// Scores one batch: spawns a scorer per answer, replies exactly once with
 /// every answer accounted for, then quits.
 using batch_coordinator_actor = caf::typed_actor<
@@ -28,6 +43,8 @@ using batch_coordinator_actor = caf::typed_actor<
 /// one coordinator per batch, so batches run side by side.
 using scoring_service_actor = caf::typed_actor<
   // Replies with the batch result.
-  caf::replies_to<score_atom, batch_request>::with<batch_result>>;
+  caf::replies_to<score_atom, batch_request>::with<batch_result>,
+  // Replies with the LLM gateway's counters.
+  caf::replies_to<stats_atom>::with<llm_stats>>;
 
 } // namespace grader

@@ -11,6 +11,7 @@
 
 #include "messages/error.hpp"
 #include "scoring/batch_stats.hpp"
+#include "scoring/feedback.hpp"
 #include "scoring/rules.hpp"
 
 namespace grader {
@@ -79,8 +80,12 @@ score_failure failure_of(const batch_coordinator_state& st, size_t i, ec code,
 
 score_result fallback_result_of(const batch_coordinator_state& st, size_t i) {
   const auto& x = st.batch.answers[i];
+  auto verdict = scoring::fallback_grade(x);
+  auto explanation = st.settings.explain
+                       ? scoring::templated_explanation(x, verdict)
+                       : std::string{};
   return make_score_result(st.batch.session_id, st.positions[i], x,
-                           scoring::fallback_grade(x), st.settings.explain);
+                           std::move(verdict), std::move(explanation));
 }
 
 // Takes the handle by value: callers may pass a reference into `live`.
@@ -94,10 +99,12 @@ batch_result assemble(batch_coordinator_state& st) {
   out.session_id = st.batch.session_id;
   out.failures = st.batch.rejected;
   std::vector<scoring::grade> grades;
+  llm_usage usage;
   for (auto& outcome : st.outcomes) {
     if (auto* result = std::get_if<score_result>(&*outcome)) {
       result->attempt_id = make_uuid(st.random);
       grades.push_back(result->verdict);
+      usage += result->usage;
       out.results.push_back(std::move(*result));
     } else {
       out.failures.push_back(std::get<score_failure>(std::move(*outcome)));
@@ -111,7 +118,13 @@ batch_result assemble(batch_coordinator_state& st) {
   out.metrics.p50_ms = latency.p50_ms;
   out.metrics.p95_ms = latency.p95_ms;
   out.metrics.max_ms = latency.max_ms;
-  out.metrics.llm = "none";
+  out.metrics.llm = st.settings.llm_name.empty() ? "none"
+                                                  : st.settings.llm_name;
+  out.metrics.llm_calls = usage.calls;
+  out.metrics.llm_retries = usage.retries;
+  out.metrics.prompt_tokens = usage.prompt_tokens;
+  out.metrics.completion_tokens = usage.completion_tokens;
+  out.metrics.llm_error = usage.error;
   return out;
 }
 

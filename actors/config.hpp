@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace grader {
 
@@ -22,6 +23,34 @@ struct config {
   uint32_t max_live_scorers = 256;
   /// Whether every answer gets an explanation.
   bool explain = true;
+
+  // -- the LLM gateway (one per service) -------------------------------------
+
+  /// Most LLM calls in flight at once.
+  uint32_t max_in_flight = 64;
+  /// Requests per minute; 0 for no limit.
+  uint32_t requests_per_minute = 0;
+  /// Tokens (prompt and completion, estimated before the call) per minute;
+  /// 0 for no limit.
+  uint32_t tokens_per_minute = 0;
+  /// Extra attempts for a call that failed transiently.
+  uint32_t retries = 3;
+  /// Time one LLM call may take.
+  std::chrono::milliseconds llm_timeout{20'000};
+  /// First backoff step; each retry doubles it (with full jitter), up to
+  /// `max_backoff`.
+  std::chrono::milliseconds base_backoff{250};
+  std::chrono::milliseconds max_backoff{10'000};
+  /// Transient failures in a row after which the gateway stops calling for
+  /// `circuit_cooldown`; queued work waits.
+  uint32_t circuit_threshold = 8;
+  std::chrono::milliseconds circuit_cooldown{5'000};
+  /// Replies kept for identical requests (same prompt): identical answers to
+  /// the same question get the same grade for one call.
+  uint32_t cache_entries = 4096;
+  /// What judges answers, for the batch metrics; the service fills it in
+  /// from its backend.
+  std::string llm_name;
 };
 
 } // namespace grader

@@ -8,6 +8,8 @@
 
 #include "messages/error.hpp"
 #include "scoring/feedback.hpp"
+#include "scoring/llm_reply.hpp"
+#include "scoring/prompts.hpp"
 #include "scoring/rules.hpp"
 #include "scoring/time_format.hpp"
 #include "scoring/validation.hpp"
@@ -16,38 +18,162 @@ namespace grader {
 
 namespace {
 
-scoring::grade grade_answer(const answer& x) {
+// The scorer never gives up on its own: the coordinator's per-answer timeout
+// bounds it and stops it.
+constexpr auto no_timeout = caf::infinite;
+
+void count(scorer_state& st, const gateway_reply& x) {
+  if (!x.shared)
+    ++st.usage.calls;
+  st.usage.retries += x.retries;
+  if (!x.shared) {
+    st.usage.prompt_tokens += x.reply.usage.prompt_tokens;
+    st.usage.completion_tokens += x.reply.usage.completion_tokens;
+  }
+}
+
+void note_error(scorer_state& st, const caf::error& err) {
+  if (st.usage.error.empty())
+    st.usage.error = error_text(err);
+}
+
+void finish(scorer_pointer self, std::string explanation) {
+  auto& st = self->state;
+  auto result = make_score_result(st.task.session_id, st.task.index,
+                                  st.task.item, st.verdict,
+                                  std::move(explanation));
+  result.usage = st.usage;
+  st.reply.deliver(std::move(result));
+  self->quit();
+}
+
+void finish_with_templated_explanation(scorer_pointer self, const char* why) {
+  auto& st = self->state;
+  st.verdict.feedback += why;
+  finish(self, scoring::templated_explanation(st.task.item, st.verdict));
+}
+
+void explain(scorer_pointer self) {
+  auto& st = self->state;
+  if (!st.task.explain)
+    return finish(self, {});
+  if (!st.gateway || scoring::is_blank_answer(st.task.item))
+    return finish(self,
+                  scoring::templated_explanation(st.task.item, st.verdict));
+  self
+    ->request(st.gateway, no_timeout, chat_atom_v,
+              scoring::explanation_prompt(st.task.item, st.verdict))
+    .then(
+      [=](const gateway_reply& x) {
+        count(self->state, x);
+        auto text = x.reply.content;
+        auto first = text.find_first_not_of(" \t\r\n");
+        if (first == std::string::npos)
+          return finish_with_templated_explanation(
+            self, " (Explanation templated: the LLM returned none.)");
+        auto last = text.find_last_not_of(" \t\r\n");
+        finish(self, text.substr(first, last - first + 1));
+      },
+      [=](caf::error& err) {
+        note_error(self->state, err);
+        finish_with_templated_explanation(
+          self, " (Explanation templated: the LLM was not available.)");
+      });
+}
+
+void use_keyword_rule(scorer_pointer self) {
+  self->state.verdict
+    = scoring::grade_short_answer_by_keywords(self->state.task.item);
+  explain(self);
+}
+
+void ask_for_score(scorer_pointer self) {
+  auto& st = self->state;
+  auto prompt = scoring::short_answer_prompt(st.task.item);
+  // The second request differs from the first, so it reaches the model
+  // instead of the gateway's cache of the reply that did not parse.
+  if (st.asked_again)
+    prompt.messages.push_back(
+      {"user", "Your last reply could not be read. Reply with only the JSON "
+               "object {\"score\": <integer 0-100>, \"reasoning\": "
+               "\"<text>\"}."});
+  self->request(st.gateway, no_timeout, chat_atom_v, std::move(prompt))
+    .then(
+      [=](const gateway_reply& x) {
+        auto& st = self->state;
+        count(st, x);
+        auto parsed = scoring::parse_score_reply(x.reply.content);
+        if (parsed.verdict) {
+          st.verdict = scoring::grade_from_judgement(st.task.item,
+                                                     *parsed.verdict);
+          return explain(self);
+        }
+        if (!st.asked_again) {
+          st.asked_again = true;
+          return ask_for_score(self);
+        }
+        use_keyword_rule(self);
+      },
+      [=](caf::error& err) {
+        note_error(self->state, err);
+        use_keyword_rule(self);
+      });
+}
+
+void score(scorer_pointer self) {
+  auto& st = self->state;
+  const auto& x = st.task.item;
+  if (scoring::is_blank_answer(x)) {
+    st.verdict = scoring::grade_blank_answer(x);
+    return explain(self);
+  }
   switch (x.type) {
     case question_type::multiple_choice:
-      return scoring::grade_multiple_choice(x);
+      st.verdict = scoring::grade_multiple_choice(x);
+      return explain(self);
     case question_type::true_false:
-      return scoring::grade_true_false(x);
+      st.verdict = scoring::grade_true_false(x);
+      return explain(self);
     case question_type::short_answer:
       break;
   }
-  return scoring::grade_short_answer_by_keywords(x);
+  if (!st.gateway)
+    return use_keyword_rule(self);
+  ask_for_score(self);
 }
 
 } // namespace
 
-scorer_actor::behavior_type scorer(scorer_actor::pointer self) {
+scorer_actor::behavior_type scorer(scorer_pointer self,
+                                   llm_gateway_actor gateway) {
+  self->state.gateway = std::move(gateway);
   self->set_exception_handler(exception_to_error);
   return {
-    [=](score_atom, const scoring_task& task) -> caf::result<score_result> {
-      // One answer per scorer: the reply below is its last act.
-      self->quit();
+    [=](score_atom, scoring_task& task) -> caf::result<score_result> {
       auto problems = scoring::validate(task.item);
-      if (!problems.empty())
+      if (!problems.empty()) {
+        self->quit();
         return caf::make_error(ec::invalid_answer,
                                scoring::join_problems(problems));
-      return make_score_result(task.session_id, task.index, task.item,
-                               grade_answer(task.item), task.explain);
+      }
+      auto& st = self->state;
+      st.task = std::move(task);
+      st.reply = self->make_response_promise<score_result>();
+      auto reply = st.reply;
+      score(self);
+      return reply;
     },
   };
 }
 
 scorer_actor spawn_scorer(caf::actor_system& sys) {
-  return sys.spawn(scorer);
+  return sys.spawn(scorer, llm_gateway_actor{});
+}
+
+scorer_factory scorers_using(llm_gateway_actor gateway) {
+  return [gateway](caf::actor_system& sys) {
+    return sys.spawn(scorer, gateway);
+  };
 }
 
 caf::error exception_to_error(std::exception_ptr& ptr) {
@@ -62,16 +188,16 @@ caf::error exception_to_error(std::exception_ptr& ptr) {
 }
 
 score_result make_score_result(const std::string& session_id, uint64_t index,
-                               const answer& x, grade verdict, bool explain) {
+                               const answer& x, grade verdict,
+                               std::string explanation) {
   score_result result;
   result.session_id = session_id;
   result.index = index;
   result.answer_id = x.answer_id;
   result.question_id = x.question_id;
   result.user_id = x.user_id;
-  if (explain)
-    result.explanation = scoring::templated_explanation(x, verdict);
   result.verdict = std::move(verdict);
+  result.explanation = std::move(explanation);
   result.graded_at = scoring::format_utc(std::chrono::system_clock::now());
   return result;
 }

@@ -5,33 +5,59 @@
 #include <string>
 
 #include <caf/fwd.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "actors/actors.hpp"
 
 namespace grader {
 
-/// The scorer keeps no state: it scores one answer per life.
-///
-/// Multiple choice and true/false are decided by rules; short answers by the
-/// keyword rule (graded_by fallback, flagged for review) until an LLM judge
-/// is wired in. Every answer is validated first; an invalid one is replied
-/// as an ec::invalid_answer error naming the fields.
-scorer_actor::behavior_type scorer(scorer_actor::pointer self);
+/// State of the scorer of one answer.
+struct scorer_state {
+  static inline const char* name = "scorer";
+
+  /// Where LLM calls go; invalid when the scorer works without an LLM.
+  llm_gateway_actor gateway;
+  scoring_task task;
+  /// The coordinator's reply, delivered once.
+  caf::typed_response_promise<score_result> reply;
+  grade verdict;
+  llm_usage usage;
+  /// Whether the score reply already failed to parse once.
+  bool asked_again = false;
+};
+
+using scorer_pointer = scorer_actor::stateful_pointer<scorer_state>;
+
+/// Scores one answer per life. Every answer is validated first; an invalid
+/// one is replied as an ec::invalid_answer error naming the fields. Multiple
+/// choice and true/false are decided by rules; a blank answer scores 0 by
+/// rule; other short answers are scored by the LLM (a reply that does not
+/// parse is asked for once more, then the keyword rule decides, graded_by
+/// fallback). Then the LLM explains the grade; a failed or empty
+/// explanation becomes the templated one, and the feedback says so. Without
+/// a gateway, short answers get the keyword rule and explanations are
+/// templated.
+scorer_actor::behavior_type scorer(scorer_pointer self,
+                                   llm_gateway_actor gateway);
 
 /// Spawns the scorer of one answer. Batch coordinators call one of these per
 /// answer; tests pass their own to inject faults.
 using scorer_factory = std::function<scorer_actor(caf::actor_system&)>;
 
-/// The default scorer_factory: spawns `scorer`.
+/// Spawns a scorer that works without an LLM.
 scorer_actor spawn_scorer(caf::actor_system& sys);
+
+/// A factory for scorers that call the LLM through `gateway`.
+scorer_factory scorers_using(llm_gateway_actor gateway);
 
 /// Turns an exception escaping a handler into the actor's exit reason, with
 /// the exception's text, so the coordinator can report what went wrong.
 caf::error exception_to_error(std::exception_ptr& ptr);
 
 /// Wraps a grade into the result message of answer `x`, stamped with the
-/// current time; with `explain`, adds the templated explanation.
+/// current time.
 score_result make_score_result(const std::string& session_id, uint64_t index,
-                               const answer& x, grade verdict, bool explain);
+                               const answer& x, grade verdict,
+                               std::string explanation);
 
 } // namespace grader

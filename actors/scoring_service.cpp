@@ -4,28 +4,49 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/batch_coordinator.hpp"
+#include "actors/llm_gateway.hpp"
+#include "net/chat_backend.hpp"
 
 namespace grader {
 
 scoring_service_actor::behavior_type
 scoring_service(scoring_service_pointer self, config settings,
+                std::shared_ptr<net::chat_backend> backend,
                 scorer_factory make_scorer) {
-  self->state.settings = settings;
-  self->state.make_scorer = std::move(make_scorer);
+  auto& st = self->state;
+  if (!backend)
+    backend = net::make_builtin_judge_backend();
+  settings.llm_name = backend->description();
+  st.settings = settings;
+  st.gateway = self->spawn<caf::linked>(llm_gateway, std::move(backend),
+                                        settings);
+  st.make_scorer = make_scorer ? std::move(make_scorer)
+                               : scorers_using(st.gateway);
   return {
     [=](score_atom, batch_request& batch) {
-      ++self->state.batches;
-      auto coordinator = self->spawn(batch_coordinator, self->state.settings,
-                                     self->state.make_scorer);
+      auto& st = self->state;
+      ++st.batches;
+      auto coordinator = self->spawn(batch_coordinator, st.settings,
+                                     st.make_scorer);
       return self->delegate(coordinator, score_atom_v, std::move(batch));
     },
+    [=](stats_atom) {
+      return self->delegate(self->state.gateway, stats_atom_v);
+    },
   };
+}
+
+scoring_service_actor
+spawn_scoring_service(caf::actor_system& sys, config settings,
+                      std::shared_ptr<net::chat_backend> backend) {
+  return sys.spawn(scoring_service, settings, std::move(backend),
+                   scorer_factory{});
 }
 
 scoring_service_actor spawn_scoring_service(caf::actor_system& sys,
                                             config settings,
                                             scorer_factory make_scorer) {
-  return sys.spawn(scoring_service, settings, std::move(make_scorer));
+  return sys.spawn(scoring_service, settings, nullptr, std::move(make_scorer));
 }
 
 } // namespace grader

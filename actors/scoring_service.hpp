@@ -1,12 +1,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include <caf/fwd.hpp>
 
 #include "actors/actors.hpp"
 #include "actors/config.hpp"
 #include "actors/scorer.hpp"
+
+namespace grader::net {
+class chat_backend;
+} // namespace grader::net
 
 namespace grader {
 
@@ -16,6 +21,9 @@ struct scoring_service_state {
 
   /// Settings every batch starts from.
   config settings;
+  /// The LLM gateway shared by all batches; linked, so it ends with the
+  /// service.
+  llm_gateway_actor gateway;
   /// How coordinators spawn scorers.
   scorer_factory make_scorer;
   /// Batches received so far.
@@ -26,16 +34,25 @@ using scoring_service_pointer
   = scoring_service_actor::stateful_pointer<scoring_service_state>;
 
 /// The entry actor: hands each batch to a coordinator of its own, which
-/// answers the requester directly.
+/// answers the requester directly. Spawns the LLM gateway for `backend`;
+/// `make_scorer`, when given, replaces the scorers that use it (tests
+/// inject faults that way).
 scoring_service_actor::behavior_type
 scoring_service(scoring_service_pointer self, config settings,
+                std::shared_ptr<net::chat_backend> backend,
                 scorer_factory make_scorer);
 
-/// Spawns a scoring service into a host's actor system. The host owns the
-/// system; stop the service with `anon_send_exit` before the system ends.
+/// Spawns a scoring service into a host's actor system, judging short
+/// answers and writing explanations with `backend` (the built-in judge when
+/// null). The host owns the system; stop the service with `anon_send_exit`
+/// before the system ends.
+scoring_service_actor
+spawn_scoring_service(caf::actor_system& sys, config settings,
+                      std::shared_ptr<net::chat_backend> backend = nullptr);
+
+/// The same with scorers from `make_scorer`, for tests.
 scoring_service_actor spawn_scoring_service(caf::actor_system& sys,
                                             config settings,
-                                            scorer_factory make_scorer
-                                            = spawn_scorer);
+                                            scorer_factory make_scorer);
 
 } // namespace grader

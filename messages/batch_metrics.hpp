@@ -17,8 +17,10 @@ struct batch_metrics {
   uint64_t p50_ms = 0;
   uint64_t p95_ms = 0;
   uint64_t max_ms = 0;
-  /// What judged the answers: "none" while no LLM is configured.
+  /// What judged the answers: "built-in judge", or the model and URL.
   std::string llm;
+  /// The first LLM error of the batch, empty when there was none.
+  std::string llm_error;
 
   friend bool operator==(const batch_metrics& x, const batch_metrics& y) {
     return x.wall_ms == y.wall_ms && x.llm_calls == y.llm_calls
@@ -26,14 +28,16 @@ struct batch_metrics {
            && x.prompt_tokens == y.prompt_tokens
            && x.completion_tokens == y.completion_tokens
            && x.p50_ms == y.p50_ms && x.p95_ms == y.p95_ms
-           && x.max_ms == y.max_ms && x.llm == y.llm;
+           && x.max_ms == y.max_ms && x.llm == y.llm
+           && x.llm_error == y.llm_error;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_metrics& x) {
   return f(x.wall_ms, x.llm_calls, x.llm_retries, x.prompt_tokens,
-           x.completion_tokens, x.p50_ms, x.p95_ms, x.max_ms, x.llm);
+           x.completion_tokens, x.p50_ms, x.p95_ms, x.max_ms, x.llm,
+           x.llm_error);
 }
 
 } // namespace grader

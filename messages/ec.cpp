@@ -18,6 +18,10 @@ std::string to_string(ec x) {
       return "scorer_crashed";
     case ec::cancelled:
       return "cancelled";
+    case ec::llm_unavailable:
+      return "llm_unavailable";
+    case ec::llm_refused:
+      return "llm_refused";
   }
   return "unknown_error";
 }

@@ -25,6 +25,10 @@ enum class ec : uint8_t {
   scorer_crashed,
   /// The batch was cancelled before this answer was scored.
   cancelled,
+  /// The LLM endpoint could not be reached or kept failing, retries spent.
+  llm_unavailable,
+  /// The LLM endpoint refused the request: credentials, model or request.
+  llm_refused,
 };
 
 /// The wire name of an error code (`"invalid_answer"`, ...).

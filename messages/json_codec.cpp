@@ -347,7 +347,7 @@ ordered_json to_json(const batch_stats& x) {
 }
 
 ordered_json to_json(const batch_metrics& x) {
-  return {{"wall_ms", x.wall_ms},
+  ordered_json out = {{"wall_ms", x.wall_ms},
           {"llm", x.llm},
           {"llm_calls", x.llm_calls},
           {"llm_retries", x.llm_retries},
@@ -356,6 +356,9 @@ ordered_json to_json(const batch_metrics& x) {
           {"p50_ms", x.p50_ms},
           {"p95_ms", x.p95_ms},
           {"max_ms", x.max_ms}};
+  if (!x.llm_error.empty())
+    out["llm_error"] = x.llm_error;
+  return out;
 }
 
 } // namespace

@@ -8,6 +8,8 @@
 
 #include "messages/batch_request.hpp"
 #include "messages/batch_result.hpp"
+#include "messages/chat.hpp"
+#include "messages/llm_call.hpp"
 #include "messages/score_result.hpp"
 #include "messages/scoring_task.hpp"
 
@@ -23,6 +25,13 @@ CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
   CAF_ADD_TYPE_ID(grader, (grader::scoring_task))
   CAF_ADD_TYPE_ID(grader, (grader::score_result))
 
+  // -- the LLM gateway -------------------------------------------------------
+
+  CAF_ADD_TYPE_ID(grader, (grader::chat_request))
+  CAF_ADD_TYPE_ID(grader, (grader::gateway_reply))
+  CAF_ADD_TYPE_ID(grader, (grader::llm_call_done))
+  CAF_ADD_TYPE_ID(grader, (grader::llm_stats))
+
   // -- atoms: operations -----------------------------------------------------
 
   /// Score a batch (service, coordinator) or one answer (scorer).
@@ -30,5 +39,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
 
   /// The batch deadline fired (a coordinator's message to itself).
   CAF_ADD_ATOM(grader, grader, deadline_atom, "deadline")
+
+  /// Ask the LLM gateway for a chat completion.
+  CAF_ADD_ATOM(grader, grader, chat_atom, "chat")
+
+  /// A gateway's backoff timer for a retry ran out.
+  CAF_ADD_ATOM(grader, grader, retry_atom, "retry")
+
+  /// Ask for counters.
+  CAF_ADD_ATOM(grader, grader, stats_atom, "stats")
 
 CAF_END_TYPE_ID_BLOCK(grader)

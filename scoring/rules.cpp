@@ -90,6 +90,28 @@ grade grade_short_answer_by_keywords(const answer& x) {
   return result;
 }
 
+bool is_blank_answer(const answer& x) {
+  return normalize(x.user_answer).empty();
+}
+
+grade grade_blank_answer(const answer& x) {
+  grade result;
+  result.by = graded_by::rules;
+  result.feedback = feedback_for(x, result);
+  return result;
+}
+
+grade grade_from_judgement(const answer& x, const judged_score& verdict) {
+  grade result;
+  result.score = std::clamp(verdict.score, 0, 100);
+  result.is_correct = result.score >= correct_threshold;
+  result.keyword_matches = match_keywords(x.user_answer, x.correct_keywords);
+  result.by = graded_by::llm;
+  result.needs_review = result.is_correct && result.keyword_matches.empty();
+  result.feedback = feedback_for(x, result);
+  return result;
+}
+
 grade fallback_grade(const answer& x) {
   switch (x.type) {
     case question_type::multiple_choice: {

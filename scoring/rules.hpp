@@ -5,6 +5,7 @@
 
 #include "scoring/answer.hpp"
 #include "scoring/grade.hpp"
+#include "scoring/llm_reply.hpp"
 
 namespace grader::scoring {
 
@@ -27,6 +28,19 @@ grade grade_true_false(const answer& x);
 /// correct from correct_threshold on, graded_by fallback, needs_review set.
 /// Feedback filled in and says the grade came from keyword matching.
 grade grade_short_answer_by_keywords(const answer& x);
+
+/// Whether the student left the answer blank (nothing but white space).
+bool is_blank_answer(const answer& x);
+
+/// The grade of a blank answer of any type: 0, incorrect, graded_by rules;
+/// no LLM is asked.
+grade grade_blank_answer(const answer& x);
+
+/// The grade of a short answer from an LLM's verdict: its score, correct
+/// from correct_threshold on, the keyword matches, graded_by llm, feedback
+/// filled in. A score of correct_threshold or more with no expected keyword
+/// found is suspicious and sets needs_review.
+grade grade_from_judgement(const answer& x, const judged_score& verdict);
 
 /// The grade an answer gets when its scorer could not finish in time: the
 /// rules for multiple choice and true/false, the keyword rule for short

@@ -20,4 +20,7 @@ enum exit_code : int {
 /// and it stores the process exit code in `result`.
 void add_score_command(CLI::App& app, int& result);
 
+/// Adds `grader judge`, the built-in judge as an HTTP server.
+void add_judge_command(CLI::App& app, int& result);
+
 } // namespace grader::app

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int result = grader::app::exit_internal_error;
   grader::app::add_score_command(app, result);
+  grader::app::add_judge_command(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

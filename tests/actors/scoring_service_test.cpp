@@ -60,13 +60,16 @@ TEST_CASE("service loses and duplicates no answer across many concurrent "
 TEST_CASE("service scoring one answer at a time gives the parallel results",
           "[actors]") {
   test::test_system ts;
+  // Two services: one service would answer the second run from its LLM
+  // reply cache.
   auto service = spawn_scoring_service(ts.sys, config{});
+  auto sequential_service = spawn_scoring_service(ts.sys, config{});
   auto batch = numbered_batch("same", 40);
   batch.answers[5] = test::short_answer("sa", "cells and the sun", {"sun"});
   batch.answers[9].user_id.clear();
   auto parallel = ts.score(service, batch);
   batch.options.max_live_scorers = 1;
-  auto sequential = ts.score(service, batch);
+  auto sequential = ts.score(sequential_service, batch);
   REQUIRE(parallel);
   REQUIRE(sequential);
   REQUIRE(parallel->results.size() == sequential->results.size());
@@ -80,7 +83,9 @@ TEST_CASE("service scoring one answer at a time gives the parallel results",
   }
   CHECK(parallel->failures == sequential->failures);
   CHECK(parallel->stats == sequential->stats);
+  CHECK(parallel->results[5].verdict.by == graded_by::llm);
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(sequential_service, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("service makes up a session id when the batch has none",

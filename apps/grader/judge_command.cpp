@@ -1,0 +1,112 @@
+// `grader judge`: runs the built-in judge as an OpenAI-compatible HTTP
+// server until SIGINT or SIGTERM.
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <pthread.h>
+
+#include "apps/grader/commands.hpp"
+#include "net/judge_server.hpp"
+
+namespace grader::app {
+
+namespace {
+
+struct judge_options {
+  net::judge_server_options server;
+  uint32_t latency_ms = 0;
+  uint32_t jitter_ms = 0;
+  std::string port_file;
+};
+
+// Writes the port where a waiting test or script can pick it up, whole:
+// write a temporary file beside it, then rename.
+bool write_port_file(const std::string& path, uint16_t port) {
+  auto temp = path + ".tmp";
+  {
+    std::ofstream out{temp, std::ios::trunc};
+    out << port << '\n';
+    if (!out.flush())
+      return false;
+  }
+  return std::rename(temp.c_str(), path.c_str()) == 0;
+}
+
+int run_judge(judge_options opts) {
+  opts.server.latency = std::chrono::milliseconds{opts.latency_ms};
+  opts.server.jitter = std::chrono::milliseconds{opts.jitter_ms};
+  if (opts.server.tls_cert_file.empty() != opts.server.tls_key_file.empty()) {
+    std::cerr << "grader: --tls-cert and --tls-key go together\n";
+    return exit_bad_input;
+  }
+  // Block the stop signals before the server starts its threads, so that
+  // they inherit the mask and only sigwait below ever sees the signals.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::unique_ptr<net::judge_server> server;
+  try {
+    server = std::make_unique<net::judge_server>(opts.server);
+  } catch (const std::exception& e) {
+    std::cerr << "grader: " << e.what() << '\n';
+    return exit_bad_input;
+  }
+  auto scheme = opts.server.tls_cert_file.empty() ? "http" : "https";
+  std::cerr << "grader judge listening on " << scheme << "://"
+            << opts.server.host << ':' << server->port() << "/v1"
+            << (opts.server.faults ? " (fault injection on)" : "") << '\n';
+  if (!opts.port_file.empty() && !write_port_file(opts.port_file, server->port())) {
+    std::cerr << "grader: cannot write '" << opts.port_file << "'\n";
+    return exit_internal_error;
+  }
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server->stop();
+  return exit_ok;
+}
+
+} // namespace
+
+void add_judge_command(CLI::App& app, int& result) {
+  auto opts = std::make_shared<judge_options>();
+  auto* cmd = app.add_subcommand(
+    "judge", "Run the built-in judge as an OpenAI-compatible chat-completions "
+             "server (POST /v1/chat/completions) until Ctrl-C.");
+  cmd->add_option("--host", opts->server.host, "Address to listen on")
+    ->capture_default_str();
+  cmd->add_option("--port", opts->server.port, "Port; 0 picks a free one")
+    ->capture_default_str();
+  cmd->add_option("--port-file", opts->port_file,
+                  "Write the port to this file once listening");
+  cmd->add_option("--latency-ms", opts->latency_ms,
+                  "Delay every reply by this much")
+    ->capture_default_str();
+  cmd->add_option("--jitter-ms", opts->jitter_ms,
+                  "Add a random delay up to this much")
+    ->capture_default_str();
+  cmd->add_option("--tls-cert", opts->server.tls_cert_file,
+                  "PEM certificate: serve HTTPS (with --tls-key)");
+  cmd->add_option("--tls-key", opts->server.tls_key_file, "PEM private key");
+  cmd->add_option("--threads", opts->server.threads, "Serving threads")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 64));
+  cmd->add_flag(
+    "--faults", opts->server.faults,
+    "Obey fault directives, for tests: a message containing [[fault:KIND]] "
+    "(or [[fault:KIND*N]], only the first N times that request is seen) "
+    "makes the judge misbehave. KIND: hang, slow (+1 s), 429 (Retry-After: "
+    "1), 500, 503, 401, malformed_body, malformed_content, out_of_range "
+    "(score 150), reset (close without a reply). Off by default: then no "
+    "request can trigger a fault.");
+  cmd->callback([opts, &result] { result = run_judge(*opts); });
+}
+
+} // namespace grader::app

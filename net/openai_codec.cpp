@@ -1,0 +1,148 @@
+#include "net/openai_codec.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace grader::net {
+
+namespace {
+
+using json = nlohmann::json;
+// Keeps the keys in the order OpenAI documents them: easier to read in logs.
+using ordered_json = nlohmann::ordered_json;
+
+// Invalid UTF-8 from a model or a student becomes U+FFFD, not an exception.
+std::string compact(const ordered_json& x) {
+  return x.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A missing or null optional field, as clients send either.
+bool absent(const json& object, const char* key) {
+  auto field = object.find(key);
+  return field == object.end() || field->is_null();
+}
+
+std::optional<std::string> read_message(const json& x,
+                                        scoring::chat_message& message) {
+  if (!x.is_object())
+    return "is not an object";
+  auto role = x.find("role");
+  if (role == x.end() || !role->is_string())
+    return "has no role string";
+  auto content = x.find("content");
+  if (content == x.end() || !content->is_string())
+    return "has no content string";
+  message.role = role->get<std::string>();
+  message.content = content->get<std::string>();
+  return std::nullopt;
+}
+
+uint64_t count_field(const json& usage, const char* key) {
+  auto field = usage.find(key);
+  if (field == usage.end() || !field->is_number_unsigned())
+    return 0;
+  return field->get<uint64_t>();
+}
+
+} // namespace
+
+std::string encode_chat_request(const scoring::chat_request& x,
+                                const std::string& model) {
+  ordered_json messages = ordered_json::array();
+  for (const auto& message : x.messages)
+    messages.push_back({{"role", message.role}, {"content", message.content}});
+  ordered_json body;
+  body["model"] = model;
+  body["messages"] = std::move(messages);
+  body["temperature"] = x.temperature;
+  body["max_tokens"] = x.max_tokens;
+  return compact(body);
+}
+
+std::variant<scoring::chat_request, std::string>
+decode_chat_request(std::string_view body) {
+  const auto parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded())
+    return std::string("request body is not JSON");
+  if (!parsed.is_object())
+    return std::string("request body is not a JSON object");
+  auto messages = parsed.find("messages");
+  if (messages == parsed.end() || !messages->is_array())
+    return std::string("request has no messages array");
+  scoring::chat_request result;
+  for (size_t i = 0; i < messages->size(); ++i) {
+    scoring::chat_message message;
+    if (auto problem = read_message((*messages)[i], message))
+      return "request's messages[" + std::to_string(i) + "] " + *problem;
+    result.messages.push_back(std::move(message));
+  }
+  if (!absent(parsed, "temperature")) {
+    const auto& temperature = parsed["temperature"];
+    if (!temperature.is_number())
+      return std::string("request's temperature is not a number");
+    result.temperature = temperature.get<double>();
+  }
+  if (!absent(parsed, "max_tokens")) {
+    const auto& max_tokens = parsed["max_tokens"];
+    if (!max_tokens.is_number_unsigned()
+        || max_tokens.get<uint64_t>() > std::numeric_limits<uint32_t>::max())
+      return std::string("request's max_tokens is not a token count");
+    result.max_tokens = max_tokens.get<uint32_t>();
+  }
+  return result;
+}
+
+std::string encode_chat_reply(const scoring::chat_reply& x,
+                              const std::string& model) {
+  // Unique within the process, which is all a caller can rely on anyway.
+  static std::atomic<uint64_t> next_id{1};
+  auto created = std::chrono::duration_cast<std::chrono::seconds>(
+    std::chrono::system_clock::now().time_since_epoch());
+  ordered_json message;
+  message["role"] = "assistant";
+  message["content"] = x.content;
+  ordered_json choice;
+  choice["index"] = 0;
+  choice["message"] = std::move(message);
+  choice["finish_reason"] = "stop";
+  ordered_json usage;
+  usage["prompt_tokens"] = x.usage.prompt_tokens;
+  usage["completion_tokens"] = x.usage.completion_tokens;
+  usage["total_tokens"] = x.usage.prompt_tokens + x.usage.completion_tokens;
+  ordered_json body;
+  body["id"] = "chatcmpl-judge-" + std::to_string(next_id++);
+  body["object"] = "chat.completion";
+  body["created"] = created.count();
+  body["model"] = model;
+  body["choices"] = ordered_json::array({std::move(choice)});
+  body["usage"] = std::move(usage);
+  return compact(body);
+}
+
+std::variant<scoring::chat_reply, std::string>
+decode_chat_reply(std::string_view body) {
+  const auto parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded())
+    return std::string("response body is not JSON");
+  // An error body or a proxy's page can be any JSON at all: contains()
+  // checks every step of the path.
+  const json::json_pointer content_path("/choices/0/message/content");
+  if (!parsed.contains(content_path) || !parsed[content_path].is_string())
+    return std::string("response has no choices[0].message.content");
+  scoring::chat_reply result;
+  result.content = parsed[content_path].get<std::string>();
+  auto usage = parsed.find("usage");
+  if (usage != parsed.end() && usage->is_object()) {
+    result.usage.prompt_tokens = count_field(*usage, "prompt_tokens");
+    result.usage.completion_tokens = count_field(*usage, "completion_tokens");
+  }
+  return result;
+}
+
+} // namespace grader::net

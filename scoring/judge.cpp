@@ -1,0 +1,276 @@
+#include "scoring/judge.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "scoring/feedback.hpp"
+#include "scoring/keywords.hpp"
+#include "scoring/normalize.hpp"
+#include "scoring/prompts.hpp"
+
+namespace grader::scoring {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::string_view unreadable_request
+  = "The built-in judge could not read this request.";
+
+// Keyword coverage decides most of a score, wording shared with the
+// keywords the rest.
+constexpr double coverage_weight = 90;
+constexpr double similarity_weight = 10;
+
+std::string join(const std::vector<std::string>& items) {
+  std::string result;
+  for (const auto& item : items) {
+    if (!result.empty())
+      result += ", ";
+    result += item;
+  }
+  return result;
+}
+
+// Each keyword once, in the question's order, as match_keywords counts them.
+std::vector<std::string> distinct(const std::vector<std::string>& keywords) {
+  std::vector<std::string> result;
+  for (const auto& keyword : keywords) {
+    if (std::find(result.begin(), result.end(), keyword) == result.end())
+      result.push_back(keyword);
+  }
+  return result;
+}
+
+// The code points of normalize(text) without its spaces.
+std::vector<int32_t> letters(std::string_view text) {
+  auto normalized = normalize(text);
+  std::vector<int32_t> result;
+  size_t pos = 0;
+  while (pos < normalized.size()) {
+    int32_t c = 0;
+    auto length = decode_utf8(normalized, pos, c);
+    if (length == 0)
+      break;
+    if (c != ' ')
+      result.push_back(c);
+    pos += length;
+  }
+  return result;
+}
+
+// Character bigrams with their counts. A single character counts as a
+// bigram of its own, so that a one-letter keyword can still be similar.
+std::map<std::pair<int32_t, int32_t>, size_t>
+bigrams(const std::vector<int32_t>& chars) {
+  std::map<std::pair<int32_t, int32_t>, size_t> result;
+  if (chars.size() == 1)
+    ++result[{chars[0], -1}];
+  for (size_t i = 1; i < chars.size(); ++i)
+    ++result[{chars[i - 1], chars[i]}];
+  return result;
+}
+
+size_t total(const std::map<std::pair<int32_t, int32_t>, size_t>& counts) {
+  size_t result = 0;
+  for (const auto& entry : counts)
+    result += entry.second;
+  return result;
+}
+
+// The Dice coefficient of the two texts' character bigrams, from 0 (none
+// shared) to 1 (the same bigrams).
+double similarity(std::string_view x, std::string_view y) {
+  auto x_bigrams = bigrams(letters(x));
+  auto y_bigrams = bigrams(letters(y));
+  auto sizes = total(x_bigrams) + total(y_bigrams);
+  if (sizes == 0)
+    return 0;
+  size_t shared = 0;
+  for (const auto& [bigram, count] : x_bigrams) {
+    auto other = y_bigrams.find(bigram);
+    if (other != y_bigrams.end())
+      shared += std::min(count, other->second);
+  }
+  return 2.0 * static_cast<double>(shared) / static_cast<double>(sizes);
+}
+
+std::string reasoning(const std::vector<std::string>& expected,
+                      const std::vector<std::string>& found) {
+  if (expected.empty())
+    return "The question lists no expected keywords.";
+  if (expected.size() == 1) {
+    if (found.empty())
+      return "Does not mention the expected keyword (" + expected[0] + ").";
+    return "Mentions the expected keyword (" + expected[0] + ").";
+  }
+  auto count = std::to_string(expected.size());
+  if (found.empty())
+    return "Mentions none of the " + count + " expected keywords ("
+           + join(expected) + ").";
+  if (found.size() == expected.size())
+    return "Mentions all " + count + " expected keywords (" + join(expected)
+           + ").";
+  std::vector<std::string> missing;
+  for (const auto& keyword : expected) {
+    if (std::find(found.begin(), found.end(), keyword) == found.end())
+      missing.push_back(keyword);
+  }
+  return "Mentions " + std::to_string(found.size()) + " of " + count
+         + " expected keywords (" + join(found) + "); missing: "
+         + join(missing) + ".";
+}
+
+// The JSON object on the last non-blank line of the last user message.
+std::optional<json> data_object(const chat_request& x) {
+  auto user = std::find_if(x.messages.rbegin(), x.messages.rend(),
+                           [](const auto& m) { return m.role == "user"; });
+  if (user == x.messages.rend())
+    return std::nullopt;
+  std::string_view content = user->content;
+  auto end = content.find_last_not_of(" \t\r\n");
+  if (end == std::string_view::npos)
+    return std::nullopt;
+  content = content.substr(0, end + 1);
+  auto newline = content.rfind('\n');
+  auto line = newline == std::string_view::npos ? content
+                                                : content.substr(newline + 1);
+  auto result = json::parse(line, nullptr, false);
+  if (!result.is_object())
+    return std::nullopt;
+  return result;
+}
+
+std::optional<std::string> string_field(const json& data, const char* key) {
+  auto field = data.find(key);
+  if (field == data.end() || !field->is_string())
+    return std::nullopt;
+  return field->get<std::string>();
+}
+
+// A list of strings, empty when the field is missing; nothing when it holds
+// anything else.
+std::optional<std::vector<std::string>> strings_field(const json& data,
+                                                      const char* key) {
+  std::vector<std::string> result;
+  auto field = data.find(key);
+  if (field == data.end())
+    return result;
+  if (!field->is_array())
+    return std::nullopt;
+  for (const auto& item : *field) {
+    if (!item.is_string())
+      return std::nullopt;
+    result.push_back(item.get<std::string>());
+  }
+  return result;
+}
+
+// The integer `score` clamped to 0-100; nothing when there is none.
+std::optional<int32_t> score_field(const json& data) {
+  auto field = data.find("score");
+  if (field == data.end() || !field->is_number_integer())
+    return std::nullopt;
+  // Non-negative integers parse as unsigned, and may exceed int64_t.
+  if (field->is_number_unsigned())
+    return static_cast<int32_t>(
+      std::min<uint64_t>(field->get<uint64_t>(), 100));
+  return static_cast<int32_t>(
+    std::clamp<int64_t>(field->get<int64_t>(), 0, 100));
+}
+
+std::optional<std::string> score_content(const json& data) {
+  auto student_answer = string_field(data, "student_answer");
+  auto keywords = strings_field(data, "expected_keywords");
+  if (!student_answer || !keywords)
+    return std::nullopt;
+  auto verdict = judge_short_answer(*student_answer, *keywords);
+  nlohmann::ordered_json reply;
+  reply["score"] = verdict.score;
+  reply["reasoning"] = verdict.reasoning;
+  return reply.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::string> explanation_content(const json& data) {
+  auto type_name = string_field(data, "question_type");
+  auto student_answer = string_field(data, "student_answer");
+  auto keywords = strings_field(data, "expected_keywords");
+  auto matches = strings_field(data, "keyword_matches");
+  auto score = score_field(data);
+  auto is_correct = data.find("is_correct");
+  if (!type_name || !student_answer || !keywords || !matches || !score)
+    return std::nullopt;
+  auto type = parse_question_type(*type_name);
+  if (!type)
+    return std::nullopt;
+  answer x;
+  x.type = *type;
+  x.question_id = string_field(data, "question_id").value_or("");
+  x.user_answer = std::move(*student_answer);
+  x.correct_answer = string_field(data, "expected_answer").value_or("");
+  x.correct_keywords = std::move(*keywords);
+  grade g;
+  g.score = *score;
+  g.is_correct = is_correct != data.end() && is_correct->is_boolean()
+                   ? is_correct->get<bool>()
+                   : g.score >= correct_threshold;
+  g.keyword_matches = std::move(*matches);
+  return judge_explanation(x, g);
+}
+
+uint64_t tokens(size_t bytes) {
+  return std::max<uint64_t>(1, bytes / 4);
+}
+
+} // namespace
+
+judged_score judge_short_answer(std::string_view student_answer,
+                                const std::vector<std::string>& keywords) {
+  if (normalize(student_answer).empty())
+    return {0, "No answer was given."};
+  auto expected = distinct(keywords);
+  auto found = match_keywords(student_answer, expected);
+  double coverage = 0;
+  if (!expected.empty())
+    coverage = static_cast<double>(found.size())
+               / static_cast<double>(expected.size());
+  std::string joined;
+  for (const auto& keyword : expected)
+    joined += keyword;
+  auto points = coverage_weight * coverage
+                + similarity_weight * similarity(student_answer, joined);
+  auto score = std::clamp(static_cast<int32_t>(std::lround(points)), 0, 100);
+  return {score, reasoning(expected, found)};
+}
+
+std::string judge_explanation(const answer& x, const grade& g) {
+  return templated_explanation(x, g);
+}
+
+chat_reply judge_reply(const chat_request& x) {
+  std::optional<std::string> content;
+  if (auto data = data_object(x)) {
+    auto task = string_field(*data, "task");
+    if (task == score_task)
+      content = score_content(*data);
+    else if (task == explain_task)
+      content = explanation_content(*data);
+  }
+  chat_reply result;
+  result.content = content ? std::move(*content)
+                           : std::string(unreadable_request);
+  size_t prompt_bytes = 0;
+  for (const auto& message : x.messages)
+    prompt_bytes += message.content.size();
+  result.usage.prompt_tokens = tokens(prompt_bytes);
+  result.usage.completion_tokens = tokens(result.content.size());
+  return result;
+}
+
+} // namespace grader::scoring

@@ -1,0 +1,184 @@
+// The scoring service against the real judge server on 127.0.0.1: short
+// answers judged by the LLM, explanations written by it, and every fault
+// the judge can inject, alone and mixed in one batch.
+
+#include <chrono>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "actors/scoring_service.hpp"
+#include "tests/actor_test_system.hpp"
+#include "tests/llm_test_setup.hpp"
+#include "tests/test_answers.hpp"
+
+using namespace grader;
+using namespace std::chrono_literals;
+
+namespace {
+
+config fast_settings() {
+  config settings;
+  settings.llm_timeout = 300ms;
+  settings.answer_timeout = 3s;
+  settings.base_backoff = 10ms;
+  settings.max_backoff = 50ms;
+  settings.retries = 1;
+  // Faults are the point here, not the circuit breaker (see the gateway's
+  // own tests): keep it closed.
+  settings.circuit_threshold = 1000;
+  return settings;
+}
+
+answer photosynthesis(const std::string& question_id, const std::string& text) {
+  return test::short_answer(question_id, text,
+                            {"sunlight", "chlorophyll", "glucose"});
+}
+
+struct service_fixture {
+  test::judge_fixture judge;
+  test::test_system ts;
+  scoring_service_actor service;
+
+  explicit service_fixture(config settings = fast_settings())
+    : service(spawn_scoring_service(ts.sys, settings, judge.backend())) {
+  }
+
+  ~service_fixture() {
+    caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+  }
+
+  batch_result score(std::vector<answer> answers, batch_options options = {}) {
+    batch_request batch;
+    batch.session_id = "llm";
+    batch.answers = std::move(answers);
+    batch.options = options;
+    auto r = ts.score(service, batch);
+    REQUIRE(r);
+    return std::move(*r);
+  }
+};
+
+} // namespace
+
+TEST_CASE("service scores short answers and explanations with the LLM",
+          "[actors][llm]") {
+  service_fixture f;
+  auto r = f.score({
+    photosynthesis("full", "Chlorophyll uses sunlight to make glucose."),
+    photosynthesis("part", "Plants need sunlight."),
+    test::multiple_choice("mc", "B", "B"),
+  });
+  REQUIRE(r.results.size() == 3);
+  const auto& full = r.results[0];
+  CHECK(full.verdict.by == graded_by::llm);
+  CHECK(full.verdict.score >= 90);
+  CHECK(full.verdict.is_correct);
+  CHECK_FALSE(full.verdict.needs_review);
+  CHECK(full.verdict.keyword_matches.size() == 3);
+  const auto& part = r.results[1];
+  CHECK(part.verdict.by == graded_by::llm);
+  CHECK(part.verdict.score < 70);
+  CHECK(r.results[2].verdict.by == graded_by::rules);
+  for (const auto& x : r.results) {
+    CHECK_FALSE(x.explanation.empty());
+    CHECK(x.verdict.feedback.find("templated") == std::string::npos);
+  }
+  // Two calls per short answer (score, explanation), one per choice.
+  CHECK(r.metrics.llm_calls == 5);
+  CHECK(f.judge.server.stats().completions == 5);
+  CHECK(r.metrics.prompt_tokens > 0);
+  CHECK(r.metrics.completion_tokens > 0);
+  CHECK(r.metrics.llm == "judge at " + f.judge.base_url());
+  CHECK(r.metrics.llm_error.empty());
+}
+
+TEST_CASE("service scores a blank short answer 0 without calling the LLM",
+          "[actors][llm]") {
+  service_fixture f;
+  auto r = f.score({photosynthesis("blank", "   ")});
+  REQUIRE(r.results.size() == 1);
+  CHECK(r.results[0].verdict.score == 0);
+  CHECK(r.results[0].verdict.by == graded_by::rules);
+  CHECK(r.metrics.llm_calls == 0);
+  CHECK(f.judge.server.stats().requests == 0);
+}
+
+TEST_CASE("service gives the same grade to identical answers for one call",
+          "[actors][llm]") {
+  service_fixture f;
+  auto text = "Sunlight and chlorophyll.";
+  auto r = f.score({photosynthesis("q", text), photosynthesis("q", text),
+                    photosynthesis("q", text)},
+                   batch_options{0, 0, 0, false});
+  REQUIRE(r.results.size() == 3);
+  CHECK(r.results[0].verdict == r.results[1].verdict);
+  CHECK(r.results[1].verdict == r.results[2].verdict);
+  CHECK(f.judge.server.stats().completions == 1);
+  CHECK(r.metrics.llm_calls == 1);
+}
+
+TEST_CASE("service survives every fault kind mixed in one batch",
+          "[actors][llm]") {
+  service_fixture f;
+  auto with = [](const std::string& fault) {
+    return photosynthesis(fault, "[[fault:" + fault
+                                   + "]] Chlorophyll turns sunlight into "
+                                     "glucose.");
+  };
+  auto r = f.score({
+    with("hang"), with("slow"), with("429*1"), with("500*1"), with("503*1"),
+    with("401"), with("malformed_body*1"), with("malformed_content"),
+    with("out_of_range"), with("reset*1"),
+    photosynthesis("healthy", "Chlorophyll turns sunlight into glucose."),
+  });
+  REQUIRE(r.results.size() == 11);
+  CHECK(r.failures.empty());
+  auto by = [&](size_t i) { return r.results[i].verdict.by; };
+  // A hung endpoint: the call times out, retries run out, the keyword rule
+  // decides.
+  CHECK(by(0) == graded_by::fallback);
+  // Slow beyond the call timeout: the same.
+  CHECK(by(1) == graded_by::fallback);
+  // Transient faults pass on retry.
+  CHECK(by(2) == graded_by::llm);
+  CHECK(by(3) == graded_by::llm);
+  CHECK(by(4) == graded_by::llm);
+  // A refusal is final: the keyword rule decides at once.
+  CHECK(by(5) == graded_by::fallback);
+  CHECK(by(6) == graded_by::llm);
+  // Content that never parses: asked once more, then the keyword rule.
+  CHECK(by(7) == graded_by::fallback);
+  // A score out of range is clamped.
+  CHECK(by(8) == graded_by::llm);
+  CHECK(r.results[8].verdict.score == 100);
+  CHECK(by(9) == graded_by::llm);
+  CHECK(by(10) == graded_by::llm);
+  for (size_t i : {0u, 1u, 5u, 7u}) {
+    CHECK(r.results[i].verdict.needs_review);
+    // The keyword rule found all three keywords.
+    CHECK(r.results[i].verdict.score == 100);
+  }
+  CHECK(r.stats.fallback_count == 4);
+  CHECK(r.metrics.llm_retries >= 5);
+  CHECK_FALSE(r.metrics.llm_error.empty());
+}
+
+TEST_CASE("service replies by the deadline while the endpoint hangs",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.llm_timeout = 10s;
+  settings.answer_timeout = 10s;
+  service_fixture f{settings};
+  std::vector<answer> answers;
+  for (int i = 0; i < 5; ++i)
+    answers.push_back(photosynthesis("h" + std::to_string(i),
+                                     "[[fault:hang]] sunlight " + std::to_string(i)));
+  auto started = std::chrono::steady_clock::now();
+  auto r = f.score(answers, batch_options{0, 300, 0, true});
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(took < 1300ms);
+  REQUIRE(r.results.size() == 5);
+  for (const auto& x : r.results)
+    CHECK(x.verdict.by == graded_by::fallback);
+}

@@ -1,0 +1,188 @@
+#include <catch2/catch.hpp>
+
+#include "tests/test_answers.hpp"
+
+#include "scoring/feedback.hpp"
+#include "scoring/judge.hpp"
+#include "scoring/llm_reply.hpp"
+#include "scoring/prompts.hpp"
+
+using namespace grader::scoring;
+using namespace grader::test;
+
+using strings = std::vector<std::string>;
+
+namespace {
+
+// 광합성 (photosynthesis), 엽록소 (chlorophyll), 은 and 에서 (particles).
+const std::string photosynthesis = "\xEA\xB4\x91\xED\x95\xA9\xEC\x84\xB1";
+const std::string chlorophyll = "\xEC\x97\xBD\xEB\xA1\x9D\xEC\x86\x8C";
+const std::string eun = "\xEC\x9D\x80";
+const std::string eseo = "\xEC\x97\x90\xEC\x84\x9C";
+
+const strings keywords = {"light", "water", "glucose"};
+
+} // namespace
+
+TEST_CASE("the judge gives full keyword coverage at least 90", "[scoring]") {
+  auto verdict = judge_short_answer(
+    "Plants turn light and water into glucose.", keywords);
+  CHECK(verdict.score >= 90);
+  CHECK(verdict.score <= 100);
+  CHECK(verdict.reasoning
+        == "Mentions all 3 expected keywords (light, water, glucose).");
+}
+
+TEST_CASE("the judge gives an answer that is exactly the keyword 100",
+          "[scoring]") {
+  CHECK(judge_short_answer("Light", {"light"})
+        == judged_score{100, "Mentions the expected keyword (light)."});
+}
+
+TEST_CASE("the judge names found and missing keywords", "[scoring]") {
+  auto verdict = judge_short_answer("Plants need light and water.", keywords);
+  CHECK(verdict.score >= 60);
+  CHECK(verdict.score < 70);
+  CHECK(verdict.reasoning
+        == "Mentions 2 of 3 expected keywords (light, water); missing: "
+           "glucose.");
+}
+
+TEST_CASE("the judge scores a near miss above nothing", "[scoring]") {
+  // No keyword matches, but 11 of 13 bigrams are shared: 10 * 22 / 26.
+  CHECK(judge_short_answer("photosynthesys", {"photosynthesis"})
+        == judged_score{8, "Does not mention the expected keyword "
+                           "(photosynthesis)."});
+  auto verdict = judge_short_answer("The sky is blue.", keywords);
+  CHECK(verdict.score < 10);
+  CHECK(verdict.reasoning
+        == "Mentions none of the 3 expected keywords (light, water, glucose).");
+}
+
+TEST_CASE("the judge gives a blank answer 0", "[scoring]") {
+  CHECK(judge_short_answer("", keywords)
+        == judged_score{0, "No answer was given."});
+  CHECK(judge_short_answer(" \n\t ", keywords)
+        == judged_score{0, "No answer was given."});
+}
+
+TEST_CASE("the judge counts a repeated keyword once", "[scoring]") {
+  auto verdict = judge_short_answer("light", {"light", "light", "water"});
+  CHECK(verdict.reasoning
+        == "Mentions 1 of 2 expected keywords (light); missing: water.");
+  CHECK(verdict.score >= 45);
+}
+
+TEST_CASE("the judge matches Korean keywords with particles", "[scoring]") {
+  auto text = photosynthesis + eun + " " + chlorophyll + eseo;
+  auto verdict = judge_short_answer(text, {photosynthesis, chlorophyll});
+  CHECK(verdict.score >= 90);
+  CHECK(verdict.reasoning
+        == "Mentions all 2 expected keywords (" + photosynthesis + ", "
+             + chlorophyll + ").");
+}
+
+TEST_CASE("the judge's explanation is the templated one", "[scoring]") {
+  auto x = short_answer("Plants need light.", keywords);
+  grade g;
+  g.score = 30;
+  g.keyword_matches = {"light"};
+  CHECK(judge_explanation(x, g) == templated_explanation(x, g));
+}
+
+TEST_CASE("the judge answers a score prompt with a score object",
+          "[scoring]") {
+  auto x = short_answer("Plants need light and water.", keywords);
+  auto request = short_answer_prompt(x);
+  auto reply = judge_reply(request);
+  auto parsed = parse_score_reply(reply.content);
+  REQUIRE(parsed.verdict);
+  CHECK(*parsed.verdict == judge_short_answer(x.user_answer, keywords));
+  CHECK(reply.content.front() == '{');
+
+  SECTION("usage counts a token per 4 bytes") {
+    size_t prompt_bytes = 0;
+    for (const auto& message : request.messages)
+      prompt_bytes += message.content.size();
+    CHECK(reply.usage.prompt_tokens == prompt_bytes / 4);
+    CHECK(reply.usage.completion_tokens == reply.content.size() / 4);
+  }
+}
+
+TEST_CASE("the judge answers an explanation prompt with the explanation",
+          "[scoring]") {
+  grade g;
+  g.score = 63;
+  g.keyword_matches = {"light", "water"};
+
+  SECTION("for a short answer") {
+    auto x = short_answer("Plants need light and water.", keywords);
+    CHECK(judge_reply(explanation_prompt(x, g)).content
+          == templated_explanation(x, g));
+  }
+
+  SECTION("for a Korean true/false answer") {
+    // 참 (true) against 거짓 (false)
+    auto x = true_false("\xEC\xB0\xB8", "\xEA\xB1\xB0\xEC\xA7\x93");
+    g.score = 0;
+    g.keyword_matches.clear();
+    CHECK(judge_reply(explanation_prompt(x, g)).content
+          == templated_explanation(x, g));
+  }
+}
+
+TEST_CASE("the judge says when it cannot read a request", "[scoring]") {
+  const std::string unreadable
+    = "The built-in judge could not read this request.";
+  chat_request request;
+
+  SECTION("without a user message") {
+    request.messages = {{"system", "Grade this."}};
+  }
+
+  SECTION("when the last line is not JSON") {
+    request.messages = {{"user", "{\"task\": \"score_short_answer\"}\nhi"}};
+  }
+
+  SECTION("for an unknown task") {
+    request.messages = {{"user", R"({"task": "write_poem"})"}};
+  }
+
+  SECTION("when a field has the wrong type") {
+    request.messages = {{"user", R"({"task": "score_short_answer", )"
+                                 R"("student_answer": 5})"}};
+  }
+
+  SECTION("for an explanation of an unknown question type") {
+    request.messages = {{"user", R"({"task": "explain_grade", )"
+                                 R"("question_type": "essay", "score": 5, )"
+                                 R"("student_answer": "x"})"}};
+  }
+
+  auto reply = judge_reply(request);
+  CHECK(reply.content == unreadable);
+  CHECK(reply.usage.completion_tokens == unreadable.size() / 4);
+  CHECK(parse_score_reply(reply.content).error == "reply has no JSON object");
+}
+
+TEST_CASE("the judge reads the last user message", "[scoring]") {
+  auto first = short_answer_prompt(short_answer("nothing", keywords));
+  auto second = short_answer_prompt(short_answer("light water", keywords));
+  chat_request request;
+  request.messages = first.messages;
+  request.messages.push_back(second.messages.back());
+  request.messages.push_back({"assistant", "{\"score\": 0}"});
+  auto parsed = parse_score_reply(judge_reply(request).content);
+  REQUIRE(parsed.verdict);
+  CHECK(parsed.verdict->reasoning
+        == "Mentions 2 of 3 expected keywords (light, water); missing: "
+           "glucose.");
+}
+
+TEST_CASE("the judge counts at least one token", "[scoring]") {
+  chat_request request;
+  request.messages = {{"user", "x"}};
+  auto reply = judge_reply(request);
+  CHECK(reply.usage.prompt_tokens == 1);
+  CHECK(reply.usage.completion_tokens >= 1);
+}
