@@ -33,6 +33,9 @@ struct config {
   /// Tokens (prompt and completion, estimated before the call) per minute;
   /// 0 for no limit.
   uint32_t tokens_per_minute = 0;
+  /// The sliding window the two limits above count in: a minute, as
+  /// providers count; shorter only to test the limits quickly.
+  std::chrono::milliseconds rate_window{60'000};
   /// Extra attempts for a call that failed transiently.
   uint32_t retries = 3;
   /// Time one LLM call may take.

@@ -17,8 +17,6 @@ namespace {
 using clock = llm_gateway_state::clock;
 using std::chrono::milliseconds;
 
-constexpr auto one_minute = std::chrono::minutes{1};
-
 // Everything that makes two requests ask the same thing.
 std::string key_of(const chat_request& x) {
   std::string key = std::to_string(x.temperature) + '|'
@@ -76,9 +74,10 @@ void remember(llm_gateway_state& st, const std::string& key,
   }
 }
 
-// Drops the per-minute records older than a minute.
+// Drops the records that left the rate window.
 void forget_old_calls(llm_gateway_state& st, clock::time_point now) {
-  while (!st.recent.empty() && now - st.recent.front().first >= one_minute)
+  while (!st.recent.empty()
+         && now - st.recent.front().first >= st.settings.rate_window)
     st.recent.pop_front();
 }
 
@@ -90,7 +89,7 @@ clock::time_point admissible_at(llm_gateway_state& st, uint64_t id,
   auto at = now;
   if (st.settings.requests_per_minute > 0
       && st.recent.size() >= st.settings.requests_per_minute)
-    at = std::max(at, st.recent.front().first + one_minute);
+    at = std::max(at, st.recent.front().first + st.settings.rate_window);
   if (st.settings.tokens_per_minute > 0) {
     uint64_t tokens = st.calls[id].estimated_tokens;
     for (const auto& entry : st.recent)
@@ -101,7 +100,7 @@ clock::time_point admissible_at(llm_gateway_state& st, uint64_t id,
     while (tokens > st.settings.tokens_per_minute
            && entry != st.recent.end()) {
       tokens -= entry->second;
-      at = std::max(at, entry->first + one_minute);
+      at = std::max(at, entry->first + st.settings.rate_window);
       ++entry;
     }
   }

@@ -65,7 +65,7 @@ struct llm_gateway_state {
   clock::time_point paused_until;
   bool wake_pending = false;
   uint32_t transient_failures_in_a_row = 0;
-  /// Start times and estimated tokens of the calls of the last minute, for
+  /// Start times and estimated tokens of the calls in the rate window, for
   /// the per-minute limits.
   std::deque<std::pair<clock::time_point, uint64_t>> recent;
   llm_stats stats;

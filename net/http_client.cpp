@@ -718,7 +718,7 @@ void client_core::checkout(const exchange_ptr& ex) {
     }
   }
   for (auto& c : expired)
-    asio::dispatch(c->strand, [c] { c->close(); });
+    asio::post(c->strand, [c] { c->close(); });
   if (conn)
     ex->start(std::move(conn), reused);
 }
@@ -783,7 +783,7 @@ void client_core::shutdown() {
   // Closing cancels what each exchange waits for; its next step sees
   // stopping() and reports shutting_down instead of starting another.
   for (auto& conn : open)
-    asio::dispatch(conn->strand, [conn] { conn->close(); });
+    asio::post(conn->strand, [conn] { conn->close(); });
   work_.reset();
   for (auto& thread : threads_)
     thread.join();

@@ -51,12 +51,12 @@ constexpr fault_name fault_names[] = {
   {"reset", fault_kind::reset},
 };
 
-/// A `[[fault:KIND]]` or `[[fault:KIND*N]]` found in a request.
+// A `[[fault:KIND]]` or `[[fault:KIND*N]]` found in a request.
 struct fault_directive {
-  /// What stands between `[[fault:` and `]]`, e.g. `500*1`.
+  // What stands between `[[fault:` and `]]`, e.g. `500*1`.
   std::string text;
   fault_kind kind = fault_kind::hang;
-  /// N, or 0 for a directive that always applies.
+  // N, or 0 for a directive that always applies.
   uint64_t limit = 0;
 };
 

@@ -44,17 +44,17 @@ constexpr std::chrono::seconds linger_timeout{5};
 
 constexpr uint64_t body_limit = 1024 * 1024;
 
-/// A connection the server can close from outside its own handlers.
+// A connection the server can close from outside its own handlers.
 class connection {
 public:
   virtual ~connection() = default;
 
-  /// Closes the connection on its own strand; safe from any thread.
+  // Closes the connection on its own strand; safe from any thread.
   virtual void close() = 0;
 };
 
-/// What the server shares with its connections. Connections hold it, so it
-/// outlives the last of them, even those destroyed with the io_context.
+// What the server shares with its connections. Connections hold it, so it
+// outlives the last of them, even those destroyed with the io_context.
 struct server_state {
   explicit server_state(const judge_server_options& options)
     : handler(options) {
@@ -62,12 +62,12 @@ struct server_state {
 
   judge_handler handler;
   std::mutex mutex;
-  /// Signalled when `stopping` is set.
+  // Signalled when `stopping` is set.
   std::condition_variable stopped;
   bool stopping = false;
   std::unordered_map<connection*, std::weak_ptr<connection>> connections;
 
-  /// Registers `x` so that stop() can close it; false once stopping.
+  // Registers `x` so that stop() can close it; false once stopping.
   bool add(const std::shared_ptr<connection>& x) {
     std::lock_guard<std::mutex> guard{mutex};
     if (stopping)
@@ -96,16 +96,16 @@ std::string_view view(beast::string_view x) {
   return {x.data(), x.size()};
 }
 
-/// One HTTP/1.1 connection, plain or TLS, serving requests one after the
-/// other on its own strand. Every step is an asynchronous operation, so
-/// that a reply's delay never blocks the thread.
+// One HTTP/1.1 connection, plain or TLS, serving requests one after the
+// other on its own strand. Every step is an asynchronous operation, so
+// that a reply's delay never blocks the thread.
 template <class Stream>
 class session : public connection,
                 public std::enable_shared_from_this<session<Stream>> {
 public:
   static constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-  /// `args` construct the stream: a socket, and for TLS the context.
+  // `args` construct the stream: a socket, and for TLS the context.
   template <class... Args>
   explicit session(std::shared_ptr<server_state> state, Args&&... args)
     : stream_(std::forward<Args>(args)...),
@@ -299,8 +299,10 @@ private:
 using plain_session = session<beast::tcp_stream>;
 using tls_session = session<beast::ssl_stream<beast::tcp_stream>>;
 
+// `host:port`, with an IPv6 address in brackets so the port stays apart.
 std::string address_text(const std::string& host, uint16_t port) {
-  return host + ':' + std::to_string(port);
+  auto text = host.find(':') == std::string::npos ? host : '[' + host + ']';
+  return text + ':' + std::to_string(port);
 }
 
 } // namespace

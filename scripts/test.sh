@@ -6,7 +6,7 @@
 #                                        the whole suite
 #   scripts/test.sh --sanitize thread    ThreadSanitizer, in build-tsan/, only
 #                                        the tests that start no actor system
-#                                        (scoring, codec, messages): Debian's
+#                                        (scoring, net, codec, messages): Debian's
 #                                        libcaf is not instrumented, and TSan
 #                                        drowns actor code in false reports.
 set -euo pipefail

@@ -138,7 +138,7 @@ TEST_CASE("coordinator gives an answer that outlives its timeout a fallback "
   auto answers = test::numbered_answers(3);
   answers[2] = test::multiple_choice("hang", "C", "C");
   config settings;
-  settings.answer_timeout = 250ms;
+  settings.answer_timeout = 1s;
   auto started = std::chrono::steady_clock::now();
   auto r = ts.score(spawn_coordinator(ts.sys, test::spawn_faulty_scorer,
                                       settings),
@@ -153,7 +153,7 @@ TEST_CASE("coordinator gives an answer that outlives its timeout a fallback "
   CHECK(late.verdict.is_correct);
   CHECK(r->results[0].verdict.by == graded_by::rules);
   CHECK(r->stats.fallback_count == 1);
-  CHECK(took < 2s);
+  CHECK(took < 3s);
 }
 
 TEST_CASE("coordinator replies by the batch deadline with fallbacks for "
@@ -197,7 +197,7 @@ TEST_CASE("coordinator keeps mixed error kinds apart", "[actors]") {
   // A reader already rejected the item at position 1.
   batch.rejected.push_back(
     score_failure{1, "", "", "", ec::malformed_item, "line 2 is not JSON"});
-  batch.options.answer_timeout_ms = 250;
+  batch.options.answer_timeout_ms = 1000;
   auto r = ts.score(spawn_coordinator(ts.sys, test::spawn_faulty_scorer),
                     batch);
   REQUIRE(r);

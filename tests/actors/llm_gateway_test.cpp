@@ -212,3 +212,66 @@ TEST_CASE("gateway stops calling for a cool-down after failures in a row",
   CHECK(took >= 300ms);
   CHECK(took < 2s);
 }
+
+TEST_CASE("gateway keeps to its requests-per-window limit", "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.requests_per_minute = 2;
+  settings.rate_window = 300ms;
+  gateway_fixture f{settings};
+  caf::scoped_actor self{f.ts.sys};
+  auto started = clock_type::now();
+  for (int i = 0; i < 5; ++i)
+    self->send(f.gateway, chat_atom_v,
+               score_request("rate " + std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    self->receive([](const gateway_reply&) {},
+                  caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
+  auto took = clock_type::now() - started;
+  // Two calls per window: the fifth starts in the third window.
+  CHECK(took >= 600ms);
+  CHECK(took < 3s);
+  CHECK(f.stats().calls == 5);
+}
+
+TEST_CASE("gateway keeps to its tokens-per-window limit", "[actors][llm]") {
+  auto settings = fast_settings();
+  auto request = score_request("tokens");
+  // Room for one call's estimated tokens per window, not two.
+  uint64_t bytes = 0;
+  for (const auto& message : request.messages)
+    bytes += message.content.size();
+  settings.tokens_per_minute
+    = static_cast<uint32_t>(bytes / 4 + request.max_tokens + 10);
+  settings.rate_window = 300ms;
+  gateway_fixture f{settings};
+  caf::scoped_actor self{f.ts.sys};
+  auto started = clock_type::now();
+  for (int i = 0; i < 3; ++i)
+    self->send(f.gateway, chat_atom_v,
+               score_request("tokens " + std::to_string(i)));
+  for (int i = 0; i < 3; ++i)
+    self->receive([](const gateway_reply&) {},
+                  caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
+  auto took = clock_type::now() - started;
+  CHECK(took >= 600ms);
+  CHECK(took < 3s);
+}
+
+TEST_CASE("gateway pauses everyone for a 429's Retry-After", "[actors][llm]") {
+  gateway_fixture f;
+  caf::scoped_actor self{f.ts.sys};
+  auto started = clock_type::now();
+  self->send(f.gateway, chat_atom_v, score_request("[[fault:429*1]] first"));
+  // Sent after the 429 came back: it waits out the pause although its own
+  // call would succeed.
+  self->receive(caf::after(200ms) >> [] {});
+  std::chrono::steady_clock::duration healthy_took{};
+  self->request(f.gateway, 5s, chat_atom_v, score_request("healthy"))
+    .receive([&](const gateway_reply&) {
+               healthy_took = clock_type::now() - started;
+             },
+             [&](caf::error& err) { FAIL(f.ts.sys.render(err)); });
+  self->receive([](const gateway_reply&) {},
+                caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
+  CHECK(healthy_took >= 900ms);
+}

@@ -182,3 +182,47 @@ TEST_CASE("service replies by the deadline while the endpoint hangs",
   for (const auto& x : r.results)
     CHECK(x.verdict.by == graded_by::fallback);
 }
+
+TEST_CASE("service handles each fault kind alone", "[actors][llm]") {
+  struct expectation {
+    std::string fault;
+    graded_by by;
+  };
+  std::vector<expectation> cases{
+    {"hang", graded_by::fallback},         {"slow", graded_by::fallback},
+    {"429*1", graded_by::llm},             {"500*1", graded_by::llm},
+    {"503*1", graded_by::llm},             {"401", graded_by::fallback},
+    {"malformed_body*1", graded_by::llm},  {"malformed_content", graded_by::fallback},
+    {"out_of_range", graded_by::llm},      {"reset*1", graded_by::llm},
+  };
+  for (const auto& c : cases) {
+    INFO(c.fault);
+    service_fixture f;
+    auto r = f.score({photosynthesis(
+      "q", "[[fault:" + c.fault + "]] chlorophyll and sunlight")});
+    REQUIRE(r.results.size() == 1);
+    CHECK(r.results[0].verdict.by == c.by);
+    CHECK_FALSE(r.results[0].explanation.empty());
+  }
+}
+
+TEST_CASE("service opens no more connections than its concurrency for 200 "
+          "answers",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.max_in_flight = 8;
+  test::judge_fixture judge{5ms};
+  test::test_system ts;
+  auto service = spawn_scoring_service(ts.sys, settings, judge.backend(8));
+  batch_request batch;
+  for (int i = 0; i < 200; ++i)
+    batch.answers.push_back(photosynthesis(
+      "q" + std::to_string(i), "sunlight number " + std::to_string(i)));
+  auto r = ts.score(service, batch);
+  REQUIRE(r);
+  CHECK(r->results.size() == 200);
+  CHECK(r->metrics.llm_calls == 400);
+  CHECK(judge.server.stats().completions == 400);
+  CHECK(judge.server.stats().connections_accepted <= 8);
+  caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+}

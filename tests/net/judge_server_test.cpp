@@ -288,6 +288,33 @@ TEST_CASE("judge server delays many connections at once on one thread",
   CHECK(server.stats().connections_accepted == connections);
 }
 
+TEST_CASE("judge server serves keep-alive connections on several threads",
+          "[net]") {
+  judge_server_options options;
+  options.threads = 4;
+  options.jitter = 5ms;
+  judge_server server{options};
+  constexpr int connections = 8;
+  constexpr int requests = 10;
+  std::vector<std::future<int>> scored;
+  for (int i = 0; i < connections; ++i)
+    scored.push_back(std::async(std::launch::async, [&server, i] {
+      sync_http client{server.port()};
+      int count = 0;
+      for (int j = 0; j < requests; ++j) {
+        auto result = client.post(score_body(std::to_string(i * j)));
+        if (!result.error && result.response.result_int() == 200)
+          ++count;
+      }
+      return count;
+    }));
+  for (auto& count : scored)
+    CHECK(count.get() == requests);
+  auto stats = server.stats();
+  CHECK(stats.connections_accepted == connections);
+  CHECK(stats.completions == connections * requests);
+}
+
 TEST_CASE("judge server speaks HTTPS with its certificate", "[net]") {
   const auto& files = tls_files();
   judge_server_options options;

@@ -61,7 +61,7 @@ TEST_CASE("the score prompt sets a strict rubric and a JSON-only reply",
 TEST_CASE("the score prompt ends with the data object in documented order",
           "[scoring]") {
   auto x = short_answer("bio-1", "Plants use light.", {"light", "water"});
-  const auto& content = short_answer_prompt(x).messages.back().content;
+  auto content = short_answer_prompt(x).messages.back().content;
   auto last_line = content.substr(content.rfind('\n') + 1);
   CHECK(last_line
         == R"({"task":"score_short_answer","question_id":"bio-1",)"
