@@ -36,6 +36,8 @@ using llm_gateway_actor = caf::typed_actor<
 using batch_coordinator_actor = caf::typed_actor<
   // Replies with the batch result by the batch deadline at the latest.
   caf::replies_to<score_atom, batch_request>::with<batch_result>,
+  // Replies at once, unfinished answers failing with ec::cancelled.
+  caf::reacts_to<cancel_atom>,
   // The batch deadline fired (the coordinator's message to itself).
   caf::reacts_to<deadline_atom>>;
 
@@ -44,6 +46,8 @@ using batch_coordinator_actor = caf::typed_actor<
 using scoring_service_actor = caf::typed_actor<
   // Replies with the batch result.
   caf::replies_to<score_atom, batch_request>::with<batch_result>,
+  // Cancels the batch of that session id (see batch_coordinator_actor).
+  caf::reacts_to<cancel_atom, std::string>,
   // Replies with the LLM gateway's counters.
   caf::replies_to<stats_atom>::with<llm_stats>>;
 

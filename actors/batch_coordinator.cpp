@@ -7,12 +7,14 @@
 #include <caf/actor_system.hpp>
 #include <caf/system_messages.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "messages/error.hpp"
 #include "scoring/batch_stats.hpp"
 #include "scoring/feedback.hpp"
 #include "scoring/rules.hpp"
+#include "scoring/uuid.hpp"
 
 namespace grader {
 
@@ -24,21 +26,6 @@ uint64_t elapsed_ms(clock::time_point since) {
   auto elapsed = clock::now() - since;
   return static_cast<uint64_t>(
     std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
-}
-
-// A random (version 4) UUID: attempt ids must not repeat across batches,
-// processes or nodes.
-std::string make_uuid(std::mt19937_64& random) {
-  auto hi = random();
-  auto lo = random();
-  hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;
-  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
-  auto hex = [](uint64_t x) { return static_cast<unsigned long long>(x); };
-  char text[37];
-  std::snprintf(text, sizeof(text), "%08llx-%04llx-%04llx-%04llx-%012llx",
-                hex(hi >> 32), hex((hi >> 16) & 0xFFFF), hex(hi & 0xFFFF),
-                hex(lo >> 48), hex(lo & 0xFFFFFFFFFFFFull));
-  return text;
 }
 
 // Applies the batch's own options over the service settings.
@@ -102,7 +89,7 @@ batch_result assemble(batch_coordinator_state& st) {
   llm_usage usage;
   for (auto& outcome : st.outcomes) {
     if (auto* result = std::get_if<score_result>(&*outcome)) {
-      result->attempt_id = make_uuid(st.random);
+      result->attempt_id = scoring::make_uuid(st.random);
       grades.push_back(result->verdict);
       usage += result->usage;
       out.results.push_back(std::move(*result));
@@ -141,12 +128,38 @@ void reply_and_quit(batch_coordinator_pointer self) {
 
 void spawn_next(batch_coordinator_pointer self);
 
+// Tells the progress listener, if any, about one settled answer.
+void report(batch_coordinator_pointer self, const answer_outcome& outcome) {
+  auto& st = self->state;
+  ++st.settled;
+  batch_progress event;
+  if (const auto* result = std::get_if<score_result>(&outcome)) {
+    if (result->verdict.by == graded_by::fallback)
+      ++st.fallbacks;
+    event.scored = true;
+    event.result = *result;
+  } else {
+    ++st.failed;
+    event.failure = std::get<score_failure>(outcome);
+  }
+  if (!st.batch.progress)
+    return;
+  event.session_id = st.batch.session_id;
+  event.total = st.batch.answers.size() + st.batch.rejected.size();
+  event.settled = st.settled;
+  event.failed = st.failed;
+  event.fallbacks = st.fallbacks;
+  // Typed actors may not send() to an untyped listener; anon_send may.
+  caf::anon_send(st.batch.progress, std::move(event));
+}
+
 // Settles answer `i` once; later news about it (a late reply, the scorer's
 // down message) finds the slot filled and is dropped.
 void settle(batch_coordinator_pointer self, size_t i, answer_outcome outcome) {
   auto& st = self->state;
   if (st.replied || st.outcomes[i])
     return;
+  report(self, outcome);
   st.outcomes[i] = std::move(outcome);
   st.latencies_ms.push_back(elapsed_ms(st.started[i]));
   --st.unfinished;
@@ -233,7 +246,7 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
       st.received = clock::now();
       st.settings = effective_settings(st.settings, batch.options);
       if (batch.session_id.empty())
-        batch.session_id = make_uuid(st.random);
+        batch.session_id = scoring::make_uuid(st.random);
       st.positions = std::move(*positions);
       st.outcomes.resize(batch.answers.size());
       st.started.resize(batch.answers.size());
@@ -241,6 +254,8 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
       st.batch = std::move(batch);
       st.reply = self->make_response_promise<batch_result>();
       auto reply = st.reply;
+      for (const auto& item : st.batch.rejected)
+        report(self, item);
       if (st.unfinished == 0) {
         reply_and_quit(self);
         return reply;
@@ -251,6 +266,20 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
       for (size_t n = 0; n < window; ++n)
         spawn_next(self);
       return reply;
+    },
+    [=](cancel_atom) {
+      auto& st = self->state;
+      if (st.replied || !st.reply.pending())
+        return;
+      st.next_to_spawn = st.batch.answers.size();
+      for (size_t i = 0; i < st.outcomes.size() && !st.replied; ++i)
+        if (!st.outcomes[i]) {
+          if (st.started[i] == clock::time_point{})
+            st.started[i] = st.received;
+          settle(self, i, failure_of(st, i, ec::cancelled,
+                                     "the batch was cancelled before this "
+                                     "answer was scored"));
+        }
     },
     [=](deadline_atom) {
       auto& st = self->state;

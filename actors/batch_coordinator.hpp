@@ -47,6 +47,11 @@ struct batch_coordinator_state {
   std::vector<clock::time_point> started;
   std::vector<uint64_t> latencies_ms;
   clock::time_point received;
+  /// Counts for progress events: answers settled (rejected items
+  /// included), failed, graded by fallback.
+  uint64_t settled = 0;
+  uint64_t failed = 0;
+  uint64_t fallbacks = 0;
   /// The requester's reply, delivered once.
   caf::typed_response_promise<batch_result> reply;
   bool replied = false;
@@ -62,7 +67,10 @@ using batch_coordinator_pointer
 /// requested with the answer timeout (on expiry: a fallback result) and its
 /// scorer is monitored (a scorer that dies becomes a failure, never a
 /// hang). At the batch deadline every unfinished answer gets a fallback
-/// result and the reply goes out at once. Replies exactly once, then quits.
+/// result and the reply goes out at once; on `cancel` every unfinished
+/// answer fails with ec::cancelled and the reply goes out at once. Sends a
+/// batch_progress per settled answer to the batch's progress listener, if
+/// any. Replies exactly once, then quits.
 batch_coordinator_actor::behavior_type
 batch_coordinator(batch_coordinator_pointer self, config settings,
                   scorer_factory make_scorer);

@@ -48,6 +48,9 @@ struct config {
   /// `circuit_cooldown`; queued work waits.
   uint32_t circuit_threshold = 8;
   std::chrono::milliseconds circuit_cooldown{5'000};
+  /// Tokens (prompt and completion) after which no new LLM call is made,
+  /// so the remaining answers fall back; 0 for no budget.
+  uint64_t token_budget = 0;
   /// Replies kept for identical requests (same prompt): identical answers to
   /// the same question get the same grade for one call.
   uint32_t cache_entries = 4096;

@@ -132,9 +132,34 @@ void start(llm_gateway_pointer self, uint64_t id) {
                        });
 }
 
+bool budget_spent(const llm_gateway_state& st) {
+  return st.settings.token_budget > 0
+         && st.stats.prompt_tokens + st.stats.completion_tokens
+              >= st.settings.token_budget;
+}
+
+caf::error budget_error(const llm_gateway_state& st) {
+  return caf::make_error(ec::llm_budget_spent,
+                         "the token budget of "
+                           + std::to_string(st.settings.token_budget)
+                           + " is spent");
+}
+
+void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done);
+
 // Starts waiting calls while the limits allow.
 void admit(llm_gateway_pointer self) {
   auto& st = self->state;
+  // Calls that queued while the last tokens were being spent are not made.
+  while (!st.queue.empty() && budget_spent(st)) {
+    auto id = st.queue.front();
+    st.queue.pop_front();
+    llm_call_done done;
+    done.call_id = id;
+    done.code = ec::llm_budget_spent;
+    done.message = error_text(budget_error(st));
+    finish(self, id, done);
+  }
   while (!st.queue.empty() && st.in_flight < static_cast<size_t>(st.limit)) {
     auto now = clock::now();
     auto at = std::max(st.paused_until, admissible_at(st, st.queue.front(), now));
@@ -250,6 +275,8 @@ llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend
         st.cache.splice(st.cache.begin(), st.cache, hit->second);
         return gateway_reply{hit->second->second, 0, true};
       }
+      if (budget_spent(st))
+        return budget_error(st);
       auto promise = self->make_response_promise<gateway_reply>();
       if (auto same = st.by_key.find(key); same != st.by_key.end()) {
         ++st.stats.coalesced;

@@ -1,6 +1,9 @@
 #include "actors/scoring_service.hpp"
 
+#include <iterator>
+
 #include <caf/actor_system.hpp>
+#include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/batch_coordinator.hpp"
@@ -22,13 +25,26 @@ scoring_service(scoring_service_pointer self, config settings,
                                         settings);
   st.make_scorer = make_scorer ? std::move(make_scorer)
                                : scorers_using(st.gateway);
+  // A coordinator ends with its batch: forget it.
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& running = self->state.running;
+    for (auto i = running.begin(); i != running.end();)
+      i = i->second.address() == msg.source ? running.erase(i) : std::next(i);
+  });
   return {
     [=](score_atom, batch_request& batch) {
       auto& st = self->state;
       ++st.batches;
-      auto coordinator = self->spawn(batch_coordinator, st.settings,
-                                     st.make_scorer);
+      auto coordinator = self->spawn<caf::monitored>(
+        batch_coordinator, st.settings, st.make_scorer);
+      if (!batch.session_id.empty())
+        st.running.emplace(batch.session_id, coordinator);
       return self->delegate(coordinator, score_atom_v, std::move(batch));
+    },
+    [=](cancel_atom, const std::string& session_id) {
+      auto range = self->state.running.equal_range(session_id);
+      for (auto i = range.first; i != range.second; ++i)
+        self->send(i->second, cancel_atom_v);
     },
     [=](stats_atom) {
       return self->delegate(self->state.gateway, stats_atom_v);

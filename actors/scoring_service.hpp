@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 
 #include <caf/fwd.hpp>
 
@@ -28,13 +30,17 @@ struct scoring_service_state {
   scorer_factory make_scorer;
   /// Batches received so far.
   uint64_t batches = 0;
+  /// Coordinators at work, by session id, so a requester can cancel its
+  /// batch.
+  std::multimap<std::string, batch_coordinator_actor> running;
 };
 
 using scoring_service_pointer
   = scoring_service_actor::stateful_pointer<scoring_service_state>;
 
 /// The entry actor: hands each batch to a coordinator of its own, which
-/// answers the requester directly. Spawns the LLM gateway for `backend`;
+/// answers the requester directly; `cancel` with a session id cancels the
+/// batches of that session. Spawns the LLM gateway for `backend`;
 /// `make_scorer`, when given, replaces the scorers that use it (tests
 /// inject faults that way).
 scoring_service_actor::behavior_type

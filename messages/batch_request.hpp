@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
+
 #include "messages/answer.hpp"
 #include "messages/batch_options.hpp"
 #include "messages/score_failure.hpp"
@@ -22,16 +24,19 @@ struct batch_request {
   /// Items already known to fail, with their positions in the batch.
   std::vector<score_failure> rejected;
   batch_options options;
+  /// Receives a batch_progress per settled answer; none when invalid.
+  caf::actor progress;
 
   friend bool operator==(const batch_request& x, const batch_request& y) {
     return x.session_id == y.session_id && x.answers == y.answers
-           && x.rejected == y.rejected && x.options == y.options;
+           && x.rejected == y.rejected && x.options == y.options
+           && x.progress == y.progress;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_request& x) {
-  return f(x.session_id, x.answers, x.rejected, x.options);
+  return f(x.session_id, x.answers, x.rejected, x.options, x.progress);
 }
 
 } // namespace grader

@@ -1,5 +1,7 @@
 #include "messages/ec.hpp"
 
+#include <limits>
+
 namespace grader {
 
 std::string to_string(ec x) {
@@ -22,8 +24,24 @@ std::string to_string(ec x) {
       return "llm_unavailable";
     case ec::llm_refused:
       return "llm_refused";
+    case ec::llm_budget_spent:
+      return "llm_budget_spent";
   }
   return "unknown_error";
+}
+
+std::optional<ec> parse_ec(std::string_view name) {
+  // Codes are numbered without gaps (append, never renumber), so the first
+  // value without a name of its own ends the list.
+  for (unsigned i = 0; i <= std::numeric_limits<uint8_t>::max(); ++i) {
+    auto x = static_cast<ec>(i);
+    auto x_name = to_string(x);
+    if (x_name == "unknown_error")
+      break;
+    if (x_name == name)
+      return x;
+  }
+  return std::nullopt;
 }
 
 } // namespace grader

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace grader {
 
@@ -29,9 +31,15 @@ enum class ec : uint8_t {
   llm_unavailable,
   /// The LLM endpoint refused the request: credentials, model or request.
   llm_refused,
+  /// The token budget is spent: no new LLM calls.
+  llm_budget_spent,
 };
 
 /// The wire name of an error code (`"invalid_answer"`, ...).
 std::string to_string(ec x);
+
+/// Reads a wire name back (`"invalid_answer"` -> ec::invalid_answer);
+/// nothing when no code has that name.
+std::optional<ec> parse_ec(std::string_view name);
 
 } // namespace grader

@@ -6,6 +6,7 @@
 
 #include <caf/type_id.hpp>
 
+#include "messages/batch_progress.hpp"
 #include "messages/batch_request.hpp"
 #include "messages/batch_result.hpp"
 #include "messages/chat.hpp"
@@ -20,6 +21,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
 
   // -- requests and replies --------------------------------------------------
 
+  CAF_ADD_TYPE_ID(grader, (grader::batch_progress))
   CAF_ADD_TYPE_ID(grader, (grader::batch_request))
   CAF_ADD_TYPE_ID(grader, (grader::batch_result))
   CAF_ADD_TYPE_ID(grader, (grader::scoring_task))
@@ -48,5 +50,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
 
   /// Ask for counters.
   CAF_ADD_ATOM(grader, grader, stats_atom, "stats")
+
+  /// Stop a batch now: unfinished answers fail with ec::cancelled.
+  CAF_ADD_ATOM(grader, grader, cancel_atom, "cancel")
 
 CAF_END_TYPE_ID_BLOCK(grader)

@@ -14,6 +14,9 @@ enum exit_code : int {
   exit_bad_input = 2,
   /// The batch ran, but some answers failed (see `failures`).
   exit_some_failed = 3,
+  /// The batch was cancelled (Ctrl-C, SIGTERM); the result so far was
+  /// written, unfinished answers listed as failures with code `cancelled`.
+  exit_cancelled = 130,
 };
 
 /// Adds `grader score` to `app`. When the command is chosen, CLI11 runs it

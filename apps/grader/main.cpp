@@ -2,11 +2,14 @@
 
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/App.hpp>
 #include <CLI/Config.hpp>
 #include <CLI/Formatter.hpp>
 
+#include "apps/grader/argument_sources.hpp"
 #include "apps/grader/commands.hpp"
 
 int main(int argc, char** argv) {
@@ -16,8 +19,23 @@ int main(int argc, char** argv) {
   int result = grader::app::exit_internal_error;
   grader::app::add_score_command(app, result);
   grader::app::add_judge_command(app, result);
+  // A config file and the environment supply defaults for `grader score`,
+  // put in front of the user's arguments.
+  std::vector<std::string> known_options;
+  for (const auto* option : app.get_subcommand("score")->get_options())
+    for (const auto& name : option->get_lnames())
+      known_options.push_back(name);
+  std::string error;
+  auto args = grader::app::arguments_with_defaults(argc, argv, known_options,
+                                                   error);
+  if (!args) {
+    std::cerr << "grader: " << error << '\n';
+    return grader::app::exit_bad_input;
+  }
   try {
-    app.parse(argc, argv);
+    // CLI11 takes the arguments after the program name, last first.
+    std::vector<std::string> reversed(args->rbegin(), args->rend() - 1);
+    app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     // --help and --version end parsing with success; usage errors exit 2.
     auto code = app.exit(e);

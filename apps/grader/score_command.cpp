@@ -1,7 +1,12 @@
 // `grader score`: reads a batch, scores it with an in-process scoring
 // service, writes the batch result as JSON.
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <functional>
+#include <memory>
+#include <random>
 #include <cstdlib>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +19,8 @@
 #include <string>
 #include <thread>
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -24,7 +31,10 @@
 #include "apps/grader/commands.hpp"
 #include "messages/error.hpp"
 #include "messages/json_codec.hpp"
+#include "apps/grader/journal.hpp"
+#include "apps/grader/progress_display.hpp"
 #include "messages/registration.hpp"
+#include "scoring/uuid.hpp"
 #include "net/chat_backend.hpp"
 
 namespace grader::app {
@@ -44,7 +54,7 @@ struct score_options {
   bool no_explain = false;
   // The LLM; without a URL, the built-in judge answers in-process.
   std::string llm_url;
-  std::string model;
+  std::string model = "gpt-4o-mini";
   std::string api_key_env = "OPENAI_API_KEY";
   uint32_t concurrency = 64;
   uint32_t rpm = 0;
@@ -53,6 +63,15 @@ struct score_options {
   uint32_t llm_timeout_ms = 20'000;
   std::string ca_file;
   bool insecure = false;
+  uint64_t token_budget = 0;
+  std::string format = "json";
+  std::string progress = "auto";
+  bool quiet = false;
+  std::string journal;
+  std::string resume;
+  std::string retry_failed;
+  // Read before parsing (see argument_sources.hpp); kept so --help shows it.
+  std::string config_file;
 };
 
 std::string from_environment(const char* name) {
@@ -60,18 +79,8 @@ std::string from_environment(const char* name) {
   return value != nullptr ? value : "";
 }
 
-// Settles the LLM options that may also come from the environment (a flag
-// wins over the environment), and checks the URL. Returns false after
-// complaining.
-bool resolve_llm_options(score_options& opts) {
-  if (opts.llm_url.empty())
-    opts.llm_url = from_environment("GRADER_LLM_URL");
-  if (opts.llm_url.empty())
-    opts.llm_url = from_environment("OPENAI_BASE_URL");
-  if (opts.model.empty())
-    opts.model = from_environment("GRADER_MODEL");
-  if (opts.model.empty())
-    opts.model = "gpt-4o-mini";
+// Checks the LLM options; returns false after complaining.
+bool check_llm_options(const score_options& opts) {
   if (!opts.llm_url.empty() && opts.llm_url.rfind("http://", 0) != 0
       && opts.llm_url.rfind("https://", 0) != 0) {
     complain("the LLM URL '" + opts.llm_url
@@ -148,22 +157,160 @@ bool write_output(const std::string& path, const std::string& text) {
   return true;
 }
 
-int run_score(score_options opts) {
-  if (!resolve_llm_options(opts))
-    return exit_bad_input;
+// Reads and plans the batch: the whole input, or with --resume or
+// --retry-failed only what is left to score. Returns false after
+// complaining.
+bool plan_batch(const score_options& opts, resume_plan& plan) {
   std::string text;
   if (!read_input(opts.input, text))
-    return exit_bad_input;
+    return false;
   auto batch = read_batch(text);
   if (!batch) {
     auto where = opts.input == "-" ? std::string{"standard input"} : opts.input;
     complain(where + ": " + error_text(batch.error()));
-    return exit_bad_input;
+    return false;
   }
-  batch->options.answer_timeout_ms = opts.answer_timeout_ms;
-  batch->options.deadline_ms = opts.deadline_ms;
-  batch->options.max_live_scorers = opts.sequential ? 1 : 0;
-  batch->options.explain = !opts.no_explain;
+  if (!opts.resume.empty()) {
+    std::string error;
+    auto journal = read_journal(opts.resume, error);
+    if (!journal) {
+      complain(error);
+      return false;
+    }
+    plan = plan_resume(*batch, *journal);
+  } else if (!opts.retry_failed.empty()) {
+    std::string earlier_text;
+    if (!read_input(opts.retry_failed, earlier_text))
+      return false;
+    auto earlier = read_batch_result(earlier_text);
+    if (!earlier) {
+      complain(opts.retry_failed + ": " + error_text(earlier.error()));
+      return false;
+    }
+    plan = plan_retry_failed(*batch, *earlier);
+  } else {
+    // Nothing done yet: every position maps to itself.
+    auto total = batch->answers.size() + batch->rejected.size();
+    plan.original_index.resize(total);
+    for (uint64_t i = 0; i < total; ++i)
+      plan.original_index[i] = i;
+    plan.remaining = std::move(*batch);
+  }
+  // A session id lets Ctrl-C cancel this batch by name.
+  if (plan.remaining.session_id.empty()) {
+    std::mt19937_64 random{std::random_device{}()};
+    plan.remaining.session_id = scoring::make_uuid(random);
+  }
+  return true;
+}
+
+std::string format_output(const batch_result& x, const std::string& format) {
+  if (format == "json")
+    return write_batch_result(x);
+  std::string out;
+  for (const auto& result : x.results)
+    out += write_result_line(result) + '\n';
+  for (const auto& failure : x.failures)
+    out += write_failure_line(failure) + '\n';
+  out += write_summary_line(x);
+  return out;
+}
+
+void print_summary(const batch_result& x) {
+  const auto& s = x.stats;
+  const auto& m = x.metrics;
+  char text[512];
+  std::snprintf(
+    text, sizeof(text),
+    "grader: scored %llu of %llu answers (%llu failed, %llu by fallback, "
+    "%llu to review) in %.2f s\n"
+    "grader: average score %.1f, correct %.1f %%, answer latency p50 %llu "
+    "ms, p95 %llu ms\n"
+    "grader: LLM (%s): %llu calls, %llu retries, %llu prompt + %llu "
+    "completion tokens\n",
+    static_cast<unsigned long long>(s.successful_count),
+    static_cast<unsigned long long>(s.total_count),
+    static_cast<unsigned long long>(s.failed_count),
+    static_cast<unsigned long long>(s.fallback_count),
+    static_cast<unsigned long long>(s.needs_review_count),
+    static_cast<double>(m.wall_ms) / 1000.0, s.average_score,
+    100.0 * s.correct_rate, static_cast<unsigned long long>(m.p50_ms),
+    static_cast<unsigned long long>(m.p95_ms), m.llm.c_str(),
+    static_cast<unsigned long long>(m.llm_calls),
+    static_cast<unsigned long long>(m.llm_retries),
+    static_cast<unsigned long long>(m.prompt_tokens),
+    static_cast<unsigned long long>(m.completion_tokens));
+  std::cerr << text;
+}
+
+// Waits for SIGINT or SIGTERM on its own thread: the first cancels the
+// batch (the result so far is still written), the second ends the process
+// at once. SIGUSR1 only ends the wait when the batch is done.
+class signal_watch {
+public:
+  signal_watch() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGUSR1);
+    // Blocked before any other thread starts, so all of them inherit the
+    // mask and only this watcher ever sees these signals.
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+  }
+
+  void start(std::function<void()> on_first) {
+    thread_ = std::thread{[this, on_first = std::move(on_first)] {
+      int signal = 0;
+      sigwait(&signals_, &signal);
+      if (signal == SIGUSR1)
+        return;
+      cancelled_ = true;
+      on_first();
+      sigwait(&signals_, &signal);
+      if (signal != SIGUSR1)
+        std::_Exit(exit_cancelled);
+    }};
+  }
+
+  bool cancelled() const {
+    return cancelled_;
+  }
+
+  ~signal_watch() {
+    if (thread_.joinable()) {
+      pthread_kill(thread_.native_handle(), SIGUSR1);
+      thread_.join();
+    }
+  }
+
+private:
+  sigset_t signals_;
+  std::thread thread_;
+  std::atomic<bool> cancelled_{false};
+};
+
+int run_score(score_options opts) {
+  if (!check_llm_options(opts))
+    return exit_bad_input;
+  signal_watch signals;
+  resume_plan plan;
+  if (!plan_batch(opts, plan))
+    return exit_bad_input;
+  auto journal_path = !opts.journal.empty() ? opts.journal : opts.resume;
+  std::unique_ptr<journal_writer> journal;
+  if (!journal_path.empty()) {
+    std::string error;
+    journal = journal_writer::open(journal_path, error);
+    if (!journal) {
+      complain(error);
+      return exit_bad_input;
+    }
+  }
+  auto& batch = plan.remaining;
+  batch.options.answer_timeout_ms = opts.answer_timeout_ms;
+  batch.options.deadline_ms = opts.deadline_ms;
+  batch.options.max_live_scorers = opts.sequential ? 1 : 0;
+  batch.options.explain = !opts.no_explain;
 
   config settings;
   settings.max_in_flight = opts.concurrency;
@@ -171,6 +318,7 @@ int run_score(score_options opts) {
   settings.tokens_per_minute = opts.tpm;
   settings.retries = opts.retries;
   settings.llm_timeout = std::chrono::milliseconds{opts.llm_timeout_ms};
+  settings.token_budget = opts.token_budget;
   auto deadline = opts.deadline_ms > 0
                     ? std::chrono::milliseconds{opts.deadline_ms}
                     : settings.deadline;
@@ -180,6 +328,25 @@ int run_score(score_options opts) {
           static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   caf::actor_system sys{cfg};
   auto service = spawn_scoring_service(sys, settings, make_backend(opts));
+  progress_settings display;
+  display.terminal = ::isatty(STDERR_FILENO) != 0;
+  display.draw = !opts.quiet
+                 && (opts.progress == "always"
+                     || (opts.progress == "auto" && display.terminal));
+  if (journal)
+    display.on_settled = [&journal, &plan](const batch_progress& event) {
+      // The journal speaks of positions in the whole input.
+      if (event.scored)
+        journal->append(to_original(plan, event.result));
+      else
+        journal->append(to_original(plan, event.failure));
+    };
+  auto listener = spawn_progress_listener(sys, std::move(display));
+  batch.progress = listener;
+  auto session_id = batch.session_id;
+  signals.start([service, session_id] {
+    caf::anon_send(service, cancel_atom_v, session_id);
+  });
   int code = exit_internal_error;
   {
     caf::scoped_actor self{sys};
@@ -187,20 +354,32 @@ int run_score(score_options opts) {
     // guards against a bug turning into a hang.
     self
       ->request(service, deadline + std::chrono::seconds{30}, score_atom_v,
-                std::move(*batch))
+                std::move(batch))
       .receive(
-        [&](batch_result& result) {
-          if (!result.metrics.llm_error.empty())
+        [&](batch_result& fresh) {
+          // Every event came before the reply: once the listener answers,
+          // the journal holds them all and the progress line is gone.
+          self->request(listener, std::chrono::seconds{10}, caf::get_atom_v)
+            .receive([](bool) {}, [](caf::error&) {});
+          auto result = merge(plan, std::move(fresh));
+          if (!result.metrics.llm_error.empty() && !opts.quiet)
             complain("warning: LLM calls failed, so some answers were "
                      "graded by fallback rules; the first error: "
                      + result.metrics.llm_error);
-          if (write_output(opts.output, write_batch_result(result)))
+          if (!write_output(opts.output, format_output(result, opts.format)))
+            return;
+          if (!opts.quiet)
+            print_summary(result);
+          if (signals.cancelled())
+            code = exit_cancelled;
+          else
             code = result.failures.empty() ? exit_ok : exit_some_failed;
         },
         [&](caf::error& err) {
           complain("scoring failed: " + sys.render(err));
         });
   }
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
   return code;
 }
@@ -211,6 +390,10 @@ void add_score_command(CLI::App& app, int& result) {
   auto opts = std::make_shared<score_options>();
   auto* cmd = app.add_subcommand(
     "score", "Score a batch of answers and print the batch result as JSON.");
+  // Settings from a config file and the environment come first on the
+  // command line (see argument_sources.hpp): the last value of an option
+  // wins, which makes a flag beat them.
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("input", opts->input,
                   "Batch file: {\"answers\": [...]}, a JSON array or JSON "
                   "Lines; - for standard input")
@@ -218,6 +401,32 @@ void add_score_command(CLI::App& app, int& result) {
   cmd->add_option("-o,--output", opts->output,
                   "Write the result to this file (atomically) instead of "
                   "standard output");
+  cmd->add_option("--format", opts->format,
+                  "json: one document; jsonl: a line per result or failure, "
+                  "then a summary line")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"json", "jsonl"}));
+  cmd->add_option("--config", opts->config_file,
+                  "Read settings from this TOML/INI file (name = value, names "
+                  "as the long options); flags and the environment win over "
+                  "it");
+  cmd->add_option("--progress", opts->progress,
+                  "Live progress line on stderr: auto (on a terminal), "
+                  "always, never")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_flag("-q,--quiet", opts->quiet,
+                "No progress line, summary or warnings on stderr; errors only");
+  cmd->add_option("--journal", opts->journal,
+                  "Append every finished result or failure to this JSON "
+                  "Lines file as it completes");
+  cmd->add_option("--resume", opts->resume,
+                  "Score only the answers not yet in this journal, keep "
+                  "journaling there, and merge the journal into the output");
+  cmd->add_option("--retry-failed", opts->retry_failed,
+                  "Re-score only the failures of this earlier output (json "
+                  "or jsonl) and merge its results into the new output")
+    ->check(CLI::ExistingFile);
   cmd->add_option("--answer-timeout-ms", opts->answer_timeout_ms,
                   "Time one answer may take before it gets a fallback "
                   "result (default 45000)")
@@ -268,12 +477,28 @@ void add_score_command(CLI::App& app, int& result) {
                   "PEM file of extra trusted certificates for HTTPS")
     ->check(CLI::ExistingFile)
     ->group(llm);
+  cmd->add_option("--token-budget", opts->token_budget,
+                  "No new LLM call once this many tokens are spent; the "
+                  "remaining answers fall back to rules (0: no budget)")
+    ->capture_default_str()
+    ->group(llm);
   cmd->add_flag("--insecure", opts->insecure,
                 "Do not check the endpoint's TLS certificate (unsafe)")
     ->group(llm);
   cmd->footer("Exit codes: 0 every answer scored, 2 unusable input or "
-              "options, 3 some answers failed (listed under \"failures\").");
-  cmd->callback([opts, &result] { result = run_score(*opts); });
+              "options, 3 some answers failed (listed under \"failures\"), "
+              "130 cancelled by Ctrl-C or SIGTERM (the result so far is "
+              "written). Settings: a flag beats the environment "
+              "(GRADER_LLM_URL, OPENAI_BASE_URL, GRADER_MODEL, the API key "
+              "variable), which beats --config, which beats the defaults.");
+  cmd->callback([opts, &result] {
+    if (!opts->resume.empty() && !opts->retry_failed.empty()) {
+      complain("--resume and --retry-failed do not go together");
+      result = exit_bad_input;
+      return;
+    }
+    result = run_score(*opts);
+  });
 }
 
 } // namespace grader::app

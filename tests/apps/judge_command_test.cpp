@@ -11,74 +11,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "net/http_client.hpp"
 #include "tests/apps/child_process.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, {}};
-}
-
-struct judge_run {
-  fs::path dir;
-  std::unique_ptr<grader::test::child_process> judge;
-  unsigned port = 0;
-
-  explicit judge_run(std::vector<std::string> extra_args = {}) {
-    std::string pattern = fs::temp_directory_path() / "grader-judge-XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    dir = pattern;
-    std::vector<std::string> args{"judge", "--port-file",
-                                  (dir / "port").string()};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
-    judge = std::make_unique<grader::test::child_process>(
-      GRADER_BINARY, args, (dir / "judge.err").string());
-    port = grader::test::wait_for_port_file((dir / "port").string());
-    REQUIRE(port > 0);
-  }
-
-  ~judge_run() {
-    judge.reset();
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port) + "/v1";
-  }
-
-  /// The judge's counters, read over HTTP.
-  json stats() const {
-    grader::net::http_client client;
-    grader::net::http_request request;
-    request.method = "GET";
-    request.url = "http://127.0.0.1:" + std::to_string(port) + "/stats";
-    std::promise<grader::net::http_outcome> done;
-    client.send(request,
-                [&](grader::net::http_outcome x) { done.set_value(x); });
-    auto outcome = done.get_future().get();
-    auto* response = std::get_if<grader::net::http_response>(&outcome);
-    REQUIRE(response != nullptr);
-    return json::parse(response->body);
-  }
-
-  /// Runs `grader ARGS` with stdout and stderr into files of this folder;
-  /// `env` is prefixed to the command (`NAME=value ...`).
-  int grader(const std::string& args, const std::string& env = "") {
-    auto command = env + " '" GRADER_BINARY "' " + args + " > '"
-                   + (dir / "out").string() + "' 2> '"
-                   + (dir / "err").string() + "'";
-    auto status = std::system(command.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-};
-
-} // namespace
+using grader::test::judge_run;
+using grader::test::slurp;
 
 TEST_CASE("grader score --llm-url scores a mixed batch through grader judge",
           "[apps][llm]") {
@@ -86,7 +25,7 @@ TEST_CASE("grader score --llm-url scores a mixed batch through grader judge",
   auto code = run.grader("score --llm-url " + run.url() + " "
                          GRADER_SOURCE_DIR "/examples/mixed.json");
   REQUIRE(code == 0);
-  auto out = json::parse(slurp(run.dir / "out"));
+  auto out = json::parse(run.out());
   auto answers = json::parse(slurp(GRADER_SOURCE_DIR "/examples/mixed.json"));
   size_t short_answers = 0;
   size_t blank = 0;
@@ -125,7 +64,7 @@ TEST_CASE("grader score takes the LLM settings from the environment, flags "
                        "GRADER_LLM_URL=" + run.url()
                          + " GRADER_MODEL=env-model")
             == 0);
-    auto out = json::parse(slurp(run.dir / "out"));
+    auto out = json::parse(run.out());
     CHECK(out["metrics"]["llm"] == "env-model at " + run.url());
     CHECK(out["metrics"]["llm_calls"] == 2);
   }
@@ -134,15 +73,15 @@ TEST_CASE("grader score takes the LLM settings from the environment, flags "
                        "OPENAI_BASE_URL=" + run.url()
                          + " GRADER_MODEL=env-model")
             == 0);
-    auto out = json::parse(slurp(run.dir / "out"));
+    auto out = json::parse(run.out());
     CHECK(out["metrics"]["llm"] == "flag-model at " + run.url());
   }
   SECTION("an LLM URL without a scheme") {
     CHECK(run.grader("score --llm-url 127.0.0.1:1/v1 " + small) == 2);
-    CHECK(slurp(run.dir / "err")
+    CHECK(run.err()
           == "grader: the LLM URL '127.0.0.1:1/v1' needs a scheme: http:// "
              "or https://\n");
-    CHECK(slurp(run.dir / "out").empty());
+    CHECK(run.out().empty());
   }
 }
 
@@ -153,11 +92,11 @@ TEST_CASE("grader score says so when the LLM fails and falls back to rules",
   auto code = run.grader("score --retries 0 --llm-url http://127.0.0.1:1/v1 "
                          GRADER_SOURCE_DIR "/examples/small.json");
   CHECK(code == 0);
-  auto out = json::parse(slurp(run.dir / "out"));
+  auto out = json::parse(run.out());
   for (const auto& r : out["results"])
     if (r["question_id"].get<std::string>().find("-sa") != std::string::npos)
       CHECK(r["graded_by"] == "fallback");
-  auto err = slurp(run.dir / "err");
+  auto err = run.err();
   CHECK(err.find("grader: warning: LLM calls failed") != std::string::npos);
   CHECK(err.find("connect_failed") != std::string::npos);
   CHECK(out["metrics"]["llm_error"].get<std::string>().find("connect_failed")
@@ -183,14 +122,14 @@ TEST_CASE("grader judge serves HTTPS that grader score trusts with --ca-file",
     REQUIRE(run.grader("score --ca-file '" + cert + "' --llm-url " + url + " "
                        + small)
             == 0);
-    auto out = json::parse(slurp(run.dir / "out"));
+    auto out = json::parse(run.out());
     CHECK_FALSE(out["metrics"].contains("llm_error"));
     CHECK(out["results"][3]["graded_by"] == "llm");
   }
   SECTION("refused without it, with a clear verification error") {
     REQUIRE(run.grader("score --retries 0 --llm-url " + url + " " + small)
             == 0);
-    auto out = json::parse(slurp(run.dir / "out"));
+    auto out = json::parse(run.out());
     auto error = out["metrics"]["llm_error"].get<std::string>();
     CHECK(error.find("tls_failed") != std::string::npos);
     CHECK(error.find("certificate verify failed") != std::string::npos);
@@ -199,8 +138,8 @@ TEST_CASE("grader judge serves HTTPS that grader score trusts with --ca-file",
   SECTION("accepted unchecked with --insecure, loudly") {
     REQUIRE(run.grader("score --insecure --llm-url " + url + " " + small)
             == 0);
-    CHECK(slurp(run.dir / "err").find("NOT checked") != std::string::npos);
-    auto out = json::parse(slurp(run.dir / "out"));
+    CHECK(run.err().find("NOT checked") != std::string::npos);
+    auto out = json::parse(run.out());
     CHECK(out["results"][3]["graded_by"] == "llm");
   }
   std::error_code ignored;

@@ -1,0 +1,18 @@
+#pragma once
+
+/// grader for a host application: everything it needs in one include.
+///
+/// 1. `grader::register_message_types(cfg)` on the host's
+///    `caf::actor_system_config`, before the `caf::actor_system` starts.
+/// 2. `grader::spawn_scoring_service(sys, grader::config{})` for the
+///    built-in judge, or pass `grader::net::make_openai_backend(...)` as the
+///    third argument to judge with an OpenAI-compatible LLM.
+/// 3. `request(service, timeout, grader::score_atom_v, batch)` with a
+///    `grader::batch_request`; the one reply is a `grader::batch_result`.
+/// 4. `caf::anon_send_exit(service, caf::exit_reason::user_shutdown)`
+///    before the actor system ends, or its destructor waits forever.
+
+#include "actors/scoring_service.hpp"
+#include "messages/registration.hpp"
+#include "messages/type_ids.hpp"
+#include "net/chat_backend.hpp"

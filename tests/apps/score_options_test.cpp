@@ -1,0 +1,272 @@
+// The options of `grader score` as operators use them: output formats,
+// progress and summary, config file and environment, token budget,
+// cancellation, journal, resume and retry of failures. Every run is the
+// real binary; LLM calls go to a real `grader judge` on 127.0.0.1.
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/apps/child_process.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using grader::test::child_process;
+using grader::test::judge_run;
+using grader::test::slurp;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string examples = GRADER_SOURCE_DIR "/examples/";
+
+// `n` answers from examples/mixed.json with fresh ids; `prefix` goes in
+// front of every short answer's text (a fault directive, say).
+json make_batch(size_t n, const std::string& prefix = "",
+                bool short_only = false) {
+  auto source = json::parse(slurp(examples + "mixed.json"))["answers"];
+  json pool = json::array();
+  for (const auto& a : source)
+    if (!short_only || a["question_type"] == "short_answer")
+      pool.push_back(a);
+  json answers = json::array();
+  for (size_t i = 0; i < n; ++i) {
+    auto a = pool[i % pool.size()];
+    a["answer_id"] = "a" + std::to_string(i);
+    if (a["question_type"] == "short_answer")
+      a["user_answer"] = prefix + a["user_answer"].get<std::string>() + " ("
+                         + std::to_string(i) + ")";
+    answers.push_back(a);
+  }
+  return {{"session_id", "options-test"}, {"answers", answers}};
+}
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream out{path, std::ios::binary};
+  out << text;
+}
+
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> lines;
+  std::istringstream in{text};
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(json::parse(line));
+  return lines;
+}
+
+} // namespace
+
+TEST_CASE("grader score --format jsonl pipes 2000 answers with progress on "
+          "stderr",
+          "[apps]") {
+  judge_run run;
+  write(run.dir / "batch.json", make_batch(2000).dump());
+  auto code = run.grader("score - --format jsonl --progress always --no-explain"
+                         " < '" + (run.dir / "batch.json").string() + "'");
+  REQUIRE(code == 0);
+  // stdout: only JSON lines, one per answer, then the summary.
+  auto lines = json_lines(run.out());
+  REQUIRE(lines.size() == 2001);
+  for (size_t i = 0; i < 2000; ++i) {
+    CHECK(lines[i]["type"] == "result");
+    CHECK(lines[i]["index"] == i);
+  }
+  CHECK(lines.back()["type"] == "summary");
+  CHECK(lines.back()["batch_stats"]["total_count"] == 2000);
+  // stderr: progress lines, then the human summary.
+  auto err = run.err();
+  CHECK(err.find("answers 2000/2000") != std::string::npos);
+  CHECK(err.find("grader: scored 2000 of 2000 answers") != std::string::npos);
+}
+
+TEST_CASE("grader score --quiet keeps stderr empty and --progress never "
+          "hides the line",
+          "[apps]") {
+  judge_run run;
+  REQUIRE(run.grader("score --quiet " + examples + "small.json") == 0);
+  CHECK(run.err().empty());
+  CHECK(json::parse(run.out())["batch_stats"]["total_count"] == 5);
+  REQUIRE(run.grader("score --progress never " + examples + "small.json")
+          == 0);
+  CHECK(run.err().find("answers 5/5") == std::string::npos);
+  CHECK(run.err().find("grader: scored 5 of 5 answers") != std::string::npos);
+}
+
+TEST_CASE("grader score takes settings from --config, below the environment "
+          "and flags",
+          "[apps][llm]") {
+  judge_run run;
+  auto config = run.dir / "grader.toml";
+  auto small = examples + "small.json";
+  write(config, "# grader settings\nllm-url = \"" + run.url()
+                  + "\"\nmodel = \"file-model\"\nconcurrency = 4\n"
+                    "no-explain = true\nformat = \"jsonl\"\n");
+  SECTION("the file alone") {
+    REQUIRE(run.grader("score --config '" + config.string() + "' " + small)
+            == 0);
+    auto lines = json_lines(run.out());
+    REQUIRE(lines.size() == 6);
+    CHECK(lines.back()["metrics"]["llm"] == "file-model at " + run.url());
+    CHECK(lines[0]["explanation"] == "");
+  }
+  SECTION("the environment beats the file") {
+    REQUIRE(run.grader("score --config '" + config.string() + "' " + small,
+                       "GRADER_MODEL=env-model")
+            == 0);
+    auto lines = json_lines(run.out());
+    CHECK(lines.back()["metrics"]["llm"] == "env-model at " + run.url());
+  }
+  SECTION("a flag beats both") {
+    REQUIRE(run.grader("score --config '" + config.string()
+                         + "' --model flag-model --format json " + small,
+                       "GRADER_MODEL=env-model")
+            == 0);
+    CHECK(json::parse(run.out())["metrics"]["llm"]
+          == "flag-model at " + run.url());
+  }
+  SECTION("an unknown setting") {
+    write(config, "speed = 11\n");
+    CHECK(run.grader("score --config '" + config.string() + "' " + small)
+          == 2);
+    CHECK(run.err() == "grader: config file '" + config.string()
+                         + "': unknown setting 'speed'\n");
+    CHECK(run.out().empty());
+  }
+  SECTION("a missing file") {
+    CHECK(run.grader("score --config nope.toml " + small) == 2);
+    CHECK(run.err() == "grader: cannot read config file 'nope.toml'\n");
+  }
+}
+
+TEST_CASE("grader score stops calling the LLM once the token budget is spent",
+          "[apps][llm]") {
+  judge_run run;
+  write(run.dir / "batch.json", make_batch(20, "", true).dump());
+  REQUIRE(run.grader("score --token-budget 1 --concurrency 1 --llm-url "
+                     + run.url() + " '" + (run.dir / "batch.json").string()
+                     + "'")
+          == 0);
+  auto out = json::parse(run.out());
+  // Only the first call was made: it spent the budget.
+  CHECK(out["metrics"]["llm_calls"] == 1);
+  CHECK(run.stats()["completions"] == 1);
+  CHECK(out["batch_stats"]["fallback_count"] >= 18);
+  CHECK(out["metrics"]["llm_error"].get<std::string>().find("token budget")
+        != std::string::npos);
+  CHECK(run.err().find("token budget") != std::string::npos);
+}
+
+TEST_CASE("grader score cancels on SIGINT within a second with every answer "
+          "accounted for",
+          "[apps][llm]") {
+  judge_run run{{"--faults"}};
+  write(run.dir / "batch.json", make_batch(30, "[[fault:hang]] ").dump());
+  child_process score{GRADER_BINARY,
+                      {"score", "--llm-url", run.url(), "--quiet",
+                       (run.dir / "batch.json").string()},
+                      (run.dir / "score.err").string(),
+                      (run.dir / "score.out").string()};
+  std::this_thread::sleep_for(500ms);
+  auto started = std::chrono::steady_clock::now();
+  score.signal(SIGINT);
+  auto code = score.wait();
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(code == 130);
+  CHECK(took < 1s);
+  auto out = json::parse(slurp(run.dir / "score.out"));
+  CHECK(out["batch_stats"]["total_count"] == 30);
+  CHECK(out["results"].size() + out["failures"].size() == 30);
+  REQUIRE(out["failures"].size() > 0);
+  for (const auto& f : out["failures"])
+    CHECK(f["error"]["code"] == "cancelled");
+}
+
+TEST_CASE("grader score --resume after SIGKILL scores no answer twice",
+          "[apps][llm]") {
+  judge_run run{{"--latency-ms", "100"}};
+  auto batch = (run.dir / "batch.json").string();
+  auto journal = (run.dir / "journal.jsonl").string();
+  write(batch, make_batch(24, "", true).dump());
+  {
+    child_process first{GRADER_BINARY,
+                        {"score", "--llm-url", run.url(), "--concurrency",
+                         "2", "--journal", journal, "--quiet", batch},
+                        (run.dir / "first.err").string(),
+                        (run.dir / "first.out").string()};
+    // Wait until some answers are journaled, then crash the run.
+    for (int i = 0; i < 100 && json_lines(slurp(journal)).size() < 4; ++i)
+      std::this_thread::sleep_for(50ms);
+    first.signal(SIGKILL);
+    CHECK(first.wait() == -1);
+  }
+  auto journaled = json_lines(slurp(journal)).size();
+  REQUIRE(journaled >= 4);
+  REQUIRE(journaled < 24);
+  auto calls_before = run.stats()["completions"].get<size_t>();
+  REQUIRE(run.grader("score --quiet --llm-url " + run.url() + " --resume '"
+                     + journal + "' '" + batch + "'")
+          == 0);
+  auto out = json::parse(run.out());
+  REQUIRE(out["results"].size() == 24);
+  for (size_t i = 0; i < 24; ++i) {
+    CHECK(out["results"][i]["index"] == i);
+    CHECK(out["results"][i]["answer_id"] == "a" + std::to_string(i));
+  }
+  CHECK(out["batch_stats"]["total_count"] == 24);
+  // Two calls (score, explanation) for each answer not in the journal, none
+  // for those in it.
+  auto calls_after = run.stats()["completions"].get<size_t>();
+  CHECK(calls_after - calls_before == 2 * (24 - journaled));
+  CHECK(out["metrics"]["llm_calls"] == 2 * (24 - journaled));
+  // The resumed run journaled its answers too: the journal is complete.
+  CHECK(json_lines(slurp(journal)).size() == 24);
+}
+
+TEST_CASE("grader score --retry-failed re-scores only the failures",
+          "[apps][llm]") {
+  auto batch_json = make_batch(12, "[[fault:hang]] ", true);
+  batch_json["answers"][3]["question_type"] = "multiple_choice";
+  batch_json["answers"][3]["user_answer"] = "A";
+  batch_json["answers"][3]["correct_answer"] = "A";
+  fs::path earlier;
+  {
+    judge_run hanging{{"--faults"}};
+    auto batch = (hanging.dir / "batch.json").string();
+    write(batch, batch_json.dump());
+    child_process score{GRADER_BINARY,
+                        {"score", "--llm-url", hanging.url(), "--quiet",
+                         "--no-explain", batch},
+                        (hanging.dir / "score.err").string(),
+                        (hanging.dir / "score.out").string()};
+    std::this_thread::sleep_for(500ms);
+    score.signal(SIGINT);
+    REQUIRE(score.wait() == 130);
+    earlier = fs::temp_directory_path()
+              / ("grader-earlier-" + std::to_string(::getpid()) + ".json");
+    fs::copy_file(hanging.dir / "score.out", earlier,
+                  fs::copy_options::overwrite_existing);
+  }
+  auto before = json::parse(slurp(earlier));
+  REQUIRE(before["results"].size() == 1);
+  REQUIRE(before["failures"].size() == 11);
+  // Without --faults the directive is plain text: the retry succeeds.
+  judge_run healthy;
+  auto batch = (healthy.dir / "batch.json").string();
+  write(batch, batch_json.dump());
+  REQUIRE(healthy.grader("score --quiet --no-explain --llm-url "
+                         + healthy.url() + " --retry-failed '"
+                         + earlier.string() + "' '" + batch + "'")
+          == 0);
+  auto out = json::parse(healthy.out());
+  CHECK(out["results"].size() == 12);
+  CHECK(out["failures"].empty());
+  CHECK(out["results"][3]["attempt_id"] == before["results"][0]["attempt_id"]);
+  CHECK(healthy.stats()["completions"] == 11);
+  fs::remove(earlier);
+}
