@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <caf/actor_cast.hpp>
+#include <caf/system_messages.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -121,6 +122,7 @@ void start(llm_gateway_pointer self, uint64_t id) {
   auto& st = self->state;
   auto& call = st.calls[id];
   ++call.attempts;
+  call.in_flight = true;
   ++st.in_flight;
   st.stats.in_flight_high_water
     = std::max<uint64_t>(st.stats.in_flight_high_water, st.in_flight);
@@ -222,6 +224,7 @@ void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {
   if (i == st.calls.end())
     return;
   auto& call = i->second;
+  call.in_flight = false;
   if (done.code == ec::none) {
     st.transient_failures_in_a_row = 0;
     st.stats.prompt_tokens += done.reply.usage.prompt_tokens;
@@ -255,6 +258,52 @@ void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {
   admit(self);
 }
 
+// Remembers who waits for call `id`, watching the requester so that its
+// calls can be dropped if it goes away first.
+void add_waiter(llm_gateway_pointer self, uint64_t id,
+                caf::typed_response_promise<gateway_reply> promise,
+                const caf::strong_actor_ptr& sender) {
+  auto& st = self->state;
+  auto& call = st.calls[id];
+  call.waiters.push_back(std::move(promise));
+  auto requester = caf::actor_cast<caf::actor_addr>(sender);
+  call.requesters.push_back(requester);
+  if (!requester)
+    return;
+  auto& ids = st.calls_of[requester];
+  if (ids.empty())
+    self->monitor(sender);
+  ids.push_back(id);
+}
+
+// A requester went away (its batch was cancelled or ran out of time): its
+// waiting calls that nobody else needs are not made.
+void on_requester_down(llm_gateway_pointer self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  auto entry = st.calls_of.find(msg.source);
+  if (entry == st.calls_of.end())
+    return;
+  for (auto id : entry->second) {
+    auto i = st.calls.find(id);
+    if (i == st.calls.end())
+      continue;
+    auto& call = i->second;
+    for (size_t w = call.requesters.size(); w-- > 0;)
+      if (call.requesters[w] == msg.source) {
+        call.requesters.erase(call.requesters.begin() + w);
+        call.waiters.erase(call.waiters.begin() + w);
+      }
+    if (!call.waiters.empty() || call.in_flight)
+      continue;
+    st.queue.erase(std::remove(st.queue.begin(), st.queue.end(), id),
+                   st.queue.end());
+    st.by_key.erase(call.key);
+    st.calls.erase(i);
+    ++st.stats.abandoned;
+  }
+  st.calls_of.erase(entry);
+}
+
 } // namespace
 
 llm_gateway_actor::behavior_type
@@ -266,6 +315,8 @@ llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend
   st.settings.max_in_flight = std::max<uint32_t>(settings.max_in_flight, 1);
   st.limit = st.settings.max_in_flight;
   st.random.seed(std::random_device{}());
+  self->set_down_handler(
+    [=](caf::down_msg& msg) { on_requester_down(self, msg); });
   return {
     [=](chat_atom, chat_request& request) -> caf::result<gateway_reply> {
       auto& st = self->state;
@@ -277,10 +328,12 @@ llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend
       }
       if (budget_spent(st))
         return budget_error(st);
+      // Taken before the promise, which takes the sender over.
+      auto sender = self->current_sender();
       auto promise = self->make_response_promise<gateway_reply>();
       if (auto same = st.by_key.find(key); same != st.by_key.end()) {
         ++st.stats.coalesced;
-        st.calls[same->second].waiters.push_back(promise);
+        add_waiter(self, same->second, promise, sender);
         return promise;
       }
       auto id = st.next_id++;
@@ -289,7 +342,7 @@ llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend
       call.estimated_tokens = estimate_tokens(request);
       call.request = std::move(request);
       call.key = key;
-      call.waiters.push_back(promise);
+      add_waiter(self, id, promise, sender);
       st.by_key.emplace(std::move(key), id);
       st.queue.push_back(id);
       admit(self);

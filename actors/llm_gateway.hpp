@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <list>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <caf/actor_addr.hpp>
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/actors.hpp"
@@ -31,6 +33,11 @@ struct llm_call {
   /// Everyone waiting for this reply: the first requester and those whose
   /// identical requests joined it.
   std::vector<caf::typed_response_promise<gateway_reply>> waiters;
+  /// Who asked, one per waiter, so that a waiter whose requester is gone
+  /// can be dropped.
+  std::vector<caf::actor_addr> requesters;
+  /// Whether an attempt is under way right now.
+  bool in_flight = false;
   /// Attempts made so far.
   uint32_t attempts = 0;
   /// Estimated tokens, charged against the tokens-per-minute limit.
@@ -50,6 +57,9 @@ struct llm_gateway_state {
   std::unordered_map<uint64_t, llm_call> calls;
   /// Calls waiting for admission, oldest first.
   std::deque<uint64_t> queue;
+  /// The unfinished calls each requester waits for; requesters are
+  /// monitored, and their calls dropped when they go away.
+  std::map<caf::actor_addr, std::vector<uint64_t>> calls_of;
   /// Calls not yet finished, by key, so identical requests join them.
   std::unordered_map<std::string, uint64_t> by_key;
   /// Recent replies, most recent first, with an index by key.

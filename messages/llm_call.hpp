@@ -72,13 +72,17 @@ struct llm_stats {
   uint64_t cache_hits = 0;
   /// Requests that joined an identical call in flight.
   uint64_t coalesced = 0;
+  /// Waiting calls dropped because everyone who asked is gone (a batch
+  /// cancelled or past its deadline).
+  uint64_t abandoned = 0;
 
   friend bool operator==(const llm_stats& x, const llm_stats& y) {
     return x.calls == y.calls && x.retries == y.retries
            && x.failures == y.failures && x.prompt_tokens == y.prompt_tokens
            && x.completion_tokens == y.completion_tokens
            && x.in_flight_high_water == y.in_flight_high_water
-           && x.cache_hits == y.cache_hits && x.coalesced == y.coalesced;
+           && x.cache_hits == y.cache_hits && x.coalesced == y.coalesced
+           && x.abandoned == y.abandoned;
   }
 };
 
@@ -86,7 +90,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, llm_stats& x) {
   return f(x.calls, x.retries, x.failures, x.prompt_tokens,
            x.completion_tokens, x.in_flight_high_water, x.cache_hits,
-           x.coalesced);
+           x.coalesced, x.abandoned);
 }
 
 } // namespace grader

@@ -34,22 +34,34 @@ std::string failure_text(const char* what, const std::string& path) {
 
 // -- writing -----------------------------------------------------------------
 
-// The length of the file without its torn last line: up to and including
-// its last newline. Nothing, with errno set, when reading fails.
-std::optional<off_t> complete_length(int fd, off_t size) {
-  char block[4096];
-  for (auto end = size; end > 0;) {
-    auto begin = std::max<off_t>(end - off_t{sizeof block}, 0);
-    auto wanted = static_cast<size_t>(end - begin);
-    auto got = ::pread(fd, block, wanted, begin);
-    if (got < 0)
-      return std::nullopt;
-    if (static_cast<size_t>(got) != wanted) {
-      // The file shrank under us: not a journal this process may touch.
-      errno = EIO;
-      return std::nullopt;
+// Reads `size` bytes at `offset`; false, with errno set, when it cannot.
+bool read_at(int fd, char* data, size_t size, off_t offset) {
+  while (size > 0) {
+    auto got = ::pread(fd, data, size, offset);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      if (got == 0)
+        errno = EIO; // The file shrank while we read it.
+      return false;
     }
-    for (auto i = wanted; i > 0; --i)
+    data += got;
+    size -= static_cast<size_t>(got);
+    offset += got;
+  }
+  return true;
+}
+
+// Where the last line of a file of `size` bytes starts: after the newline
+// before it, or at 0. The last byte is the last line's own newline, if any.
+std::optional<off_t> start_of_last_line(int fd, off_t size) {
+  char block[4096];
+  for (auto end = size - 1; end > 0;) {
+    auto begin = std::max<off_t>(end - off_t{sizeof block}, 0);
+    auto length = static_cast<size_t>(end - begin);
+    if (!read_at(fd, block, length, begin))
+      return std::nullopt;
+    for (auto i = length; i > 0; --i)
       if (block[i - 1] == '\n')
         return begin + static_cast<off_t>(i);
     end = begin;
@@ -57,18 +69,31 @@ std::optional<off_t> complete_length(int fd, off_t size) {
   return 0;
 }
 
-// Appending after a torn line would glue the first new line onto it and
-// spoil both, so the torn line goes (it could not be read anyway).
+// What read_journal leaves out as torn: a last line without its newline or
+// one that is not an outcome.
+bool is_torn(std::string_view last_line) {
+  if (last_line.empty() || last_line.back() != '\n')
+    return true;
+  last_line.remove_suffix(1);
+  return !read_outcome_line(last_line);
+}
+
+// Appending after a torn line would turn it into an unreadable line in the
+// middle of the journal, which spoils it, so the torn line goes (it could
+// not be read anyway).
 bool cut_torn_tail(int fd) {
   struct stat info;
   if (::fstat(fd, &info) != 0)
     return false;
   if (!S_ISREG(info.st_mode) || info.st_size == 0)
     return true;
-  auto length = complete_length(fd, info.st_size);
-  if (!length)
+  auto start = start_of_last_line(fd, info.st_size);
+  if (!start)
     return false;
-  return *length == info.st_size || ::ftruncate(fd, *length) == 0;
+  std::string last_line(static_cast<size_t>(info.st_size - *start), '\0');
+  if (!read_at(fd, last_line.data(), last_line.size(), *start))
+    return false;
+  return !is_torn(last_line) || ::ftruncate(fd, *start) == 0;
 }
 
 // -- reading -----------------------------------------------------------------
@@ -291,6 +316,8 @@ std::optional<journal_contents> read_journal(const std::string& path,
     }
     auto outcome = read_outcome_line(line);
     if (!outcome) {
+      // A crash can also leave a last line of garbage: a file system may
+      // grow the file before the data reaches the disk.
       if (is_blank(rest)) {
         result.torn_tail = true;
         break;

@@ -36,9 +36,9 @@ std::string answer_key(const score_failure& x);
 class journal_writer {
 public:
   /// Opens `path` for appending, creating it when missing. A torn last line
-  /// left by a crash is cut off first, so that new lines start on a line of
-  /// their own. On failure returns null and sets `error` (`cannot open
-  /// journal 'j.jsonl': Permission denied`).
+  /// left by a crash (one read_journal leaves out) is cut off first, so that
+  /// it cannot end up amid new lines. On failure returns null and sets
+  /// `error` (`cannot open journal 'j.jsonl': Permission denied`).
   static std::unique_ptr<journal_writer> open(const std::string& path,
                                               std::string& error);
 

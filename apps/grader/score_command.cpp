@@ -368,6 +368,9 @@ int run_score(score_options opts) {
                      + result.metrics.llm_error);
           if (!write_output(opts.output, format_output(result, opts.format)))
             return;
+          // The output is whole, but a crash would have lost answers.
+          if (journal && !journal->error().empty())
+            complain("the journal is incomplete: " + journal->error());
           if (!opts.quiet)
             print_summary(result);
           if (signals.cancelled())

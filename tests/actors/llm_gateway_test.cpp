@@ -275,3 +275,26 @@ TEST_CASE("gateway pauses everyone for a 429's Retry-After", "[actors][llm]") {
                 caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
   CHECK(healthy_took >= 900ms);
 }
+
+TEST_CASE("gateway drops waiting calls whose requesters are gone",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.max_in_flight = 1;
+  gateway_fixture f{settings, 64, 300ms};
+  caf::scoped_actor first{f.ts.sys};
+  first->send(f.gateway, chat_atom_v, score_request("first"));
+  {
+    // A requester that gives up while its call still waits for admission,
+    // as a scorer does when its batch is cancelled.
+    caf::scoped_actor gone{f.ts.sys};
+    gone->send(f.gateway, chat_atom_v, score_request("second"));
+    gone->receive(caf::after(50ms) >> [] {});
+  }
+  first->receive([](const gateway_reply&) {},
+                 caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
+  // Give the gateway the time it would need for a second call.
+  first->receive(caf::after(500ms) >> [] {});
+  auto stats = f.stats();
+  CHECK(stats.abandoned == 1);
+  CHECK(f.judge.server.stats().completions == 1);
+}

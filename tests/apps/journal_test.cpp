@@ -196,6 +196,20 @@ TEST_CASE("journal writer says why it cannot open a journal", "[codec]") {
         == "cannot open journal '" + tmp.dir.string() + "': Is a directory");
 }
 
+TEST_CASE("journal writer reports a failed append and accepts no more",
+          "[codec]") {
+  if (!fs::exists("/dev/full"))
+    return;
+  std::string error;
+  auto writer = journal_writer::open("/dev/full", error);
+  REQUIRE(writer != nullptr);
+  auto x = test::multiple_choice("q0", "B", "B");
+  CHECK_FALSE(writer->append(result_for(x, 0)));
+  CHECK(writer->error()
+        == "cannot write journal '/dev/full': No space left on device");
+  CHECK_FALSE(writer->append(failure_for(x, 0)));
+}
+
 TEST_CASE("journal reader treats a missing journal as empty", "[codec]") {
   scratch tmp;
   auto journal = read_ok(tmp.path("never-written.jsonl"));
@@ -239,6 +253,21 @@ TEST_CASE("journal reader leaves out a torn last line", "[codec]") {
     auto journal = read_ok(path);
     CHECK(journal.lines == 2);
     CHECK_FALSE(journal.torn_tail);
+  }
+  SECTION("a writer cuts a last line of garbage off before appending") {
+    spit(path, first + std::string(5, '\0') + "\n");
+    std::string error;
+    auto writer = journal_writer::open(path, error);
+    REQUIRE(writer != nullptr);
+    REQUIRE(writer->append(result_for(answers[1], 1)));
+    CHECK(slurp(path) == first + second + "\n");
+    CHECK(read_ok(path).lines == 2);
+  }
+  SECTION("a writer keeps a journal that ends well as it is") {
+    spit(path, first);
+    std::string error;
+    REQUIRE(journal_writer::open(path, error) != nullptr);
+    CHECK(slurp(path) == first);
   }
 }
 
