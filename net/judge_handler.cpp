@@ -182,6 +182,7 @@ judge_handler::judge_handler(const judge_server_options& options)
   : latency_(options.latency),
     jitter_(options.jitter),
     faults_(options.faults),
+    api_key_(options.api_key),
     random_(std::random_device{}()) {
 }
 
@@ -197,7 +198,8 @@ judge_server_stats judge_handler::stats() const {
 
 judge_response judge_handler::handle(std::string_view method,
                                      std::string_view target,
-                                     std::string_view body) {
+                                     std::string_view body,
+                                     std::string_view authorization) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     ++stats_.requests;
@@ -206,6 +208,8 @@ judge_response judge_handler::handle(std::string_view method,
   if (is_completions_path(path)) {
     if (method != "POST")
       return method_not_allowed("POST");
+    if (!api_key_.empty() && authorization != "Bearer " + api_key_)
+      return error_response(401, "invalid API key", "authentication_error");
     auto result = complete(body, model_delay());
     if (result.status == 200 && result.action == judge_action::respond) {
       std::lock_guard<std::mutex> guard{mutex_};

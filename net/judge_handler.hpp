@@ -48,10 +48,11 @@ public:
   void count_connection();
 
   /// Answers one request. `target` may carry a query string, which is
-  /// ignored. Latency and jitter delay only chat-completions replies, so
+  /// ignored; `authorization` is the request's Authorization header. Latency and jitter delay only chat-completions replies, so
   /// that `/stats` stays quick under a simulated slow model.
   judge_response handle(std::string_view method, std::string_view target,
-                        std::string_view body);
+                        std::string_view body,
+                        std::string_view authorization = {});
 
   /// Counts a request whose body exceeded `limit` bytes and answers it
   /// with a 413.
@@ -75,6 +76,7 @@ private:
   const std::chrono::milliseconds latency_;
   const std::chrono::milliseconds jitter_;
   const bool faults_;
+  const std::string api_key_;
   mutable std::mutex mutex_;
   judge_server_stats stats_;
   std::minstd_rand random_;

@@ -180,8 +180,9 @@ private:
     const auto& request = parser_->get();
     version_ = request.version();
     keep_alive_ = request.keep_alive();
-    reply_ = state_->handler.handle(view(request.method_string()),
-                                    view(request.target()), request.body());
+    reply_ = state_->handler.handle(
+      view(request.method_string()), view(request.target()), request.body(),
+      view(request[http::field::authorization]));
     if (reply_.delay.count() <= 0) {
       act();
       return;

@@ -20,6 +20,10 @@ struct judge_server_options {
   std::string tls_key_file;
   /// Whether fault directives in a request are obeyed (see judge_server).
   bool faults = false;
+  /// When set, chat-completions requests must carry
+  /// `Authorization: Bearer <api_key>`, else they get a 401, as with a real
+  /// provider.
+  std::string api_key;
   /// Threads serving connections.
   size_t threads = 1;
 };

@@ -2,6 +2,7 @@
 // server until SIGINT or SIGTERM.
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -23,6 +24,7 @@ struct judge_options {
   uint32_t latency_ms = 0;
   uint32_t jitter_ms = 0;
   std::string port_file;
+  std::string api_key_env;
 };
 
 // Writes the port where a waiting test or script can pick it up, whole:
@@ -41,6 +43,15 @@ bool write_port_file(const std::string& path, uint16_t port) {
 int run_judge(judge_options opts) {
   opts.server.latency = std::chrono::milliseconds{opts.latency_ms};
   opts.server.jitter = std::chrono::milliseconds{opts.jitter_ms};
+  if (!opts.api_key_env.empty()) {
+    auto* key = std::getenv(opts.api_key_env.c_str());
+    if (key == nullptr || *key == '\0') {
+      std::cerr << "grader: --api-key-env: " << opts.api_key_env
+                << " is not set\n";
+      return exit_bad_input;
+    }
+    opts.server.api_key = key;
+  }
   if (opts.server.tls_cert_file.empty() != opts.server.tls_key_file.empty()) {
     std::cerr << "grader: --tls-cert and --tls-key go together\n";
     return exit_bad_input;
@@ -95,6 +106,9 @@ void add_judge_command(CLI::App& app, int& result) {
   cmd->add_option("--tls-cert", opts->server.tls_cert_file,
                   "PEM certificate: serve HTTPS (with --tls-key)");
   cmd->add_option("--tls-key", opts->server.tls_key_file, "PEM private key");
+  cmd->add_option("--api-key-env", opts->api_key_env,
+                  "Require `Authorization: Bearer KEY` on chat requests, KEY "
+                  "read from this environment variable");
   cmd->add_option("--threads", opts->server.threads, "Serving threads")
     ->capture_default_str()
     ->check(CLI::Range(1, 64));

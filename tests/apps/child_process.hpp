@@ -113,7 +113,10 @@ struct judge_run {
   std::unique_ptr<child_process> judge;
   unsigned port = 0;
 
-  explicit judge_run(std::vector<std::string> extra_args = {}) {
+  /// Starts the judge with `extra_args`; `env` (`NAME=value`) is set for
+  /// it.
+  explicit judge_run(std::vector<std::string> extra_args = {},
+                     const std::string& env = "") {
     namespace fs = std::filesystem;
     std::string pattern = fs::temp_directory_path() / "grader-judge-XXXXXX";
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
@@ -121,8 +124,15 @@ struct judge_run {
     std::vector<std::string> args{"judge", "--port-file",
                                   (dir / "port").string()};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
+    if (!env.empty()) {
+      auto equals = env.find('=');
+      ::setenv(env.substr(0, equals).c_str(), env.substr(equals + 1).c_str(),
+               1);
+    }
     judge = std::make_unique<child_process>(GRADER_BINARY, args,
                                             (dir / "judge.err").string());
+    if (!env.empty())
+      ::unsetenv(env.substr(0, env.find('=')).c_str());
     port = wait_for_port_file((dir / "port").string());
     REQUIRE(port > 0);
   }

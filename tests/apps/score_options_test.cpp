@@ -270,3 +270,91 @@ TEST_CASE("grader score --retry-failed re-scores only the failures",
   CHECK(healthy.stats()["completions"] == 11);
   fs::remove(earlier);
 }
+
+TEST_CASE("grader score sends the key from --api-key-env and never shows it",
+          "[apps][llm]") {
+  judge_run run{{"--api-key-env", "JUDGE_KEY"}, "JUDGE_KEY=sk-grader-test-1"};
+  auto small = examples + "small.json";
+  SECTION("the right key") {
+    REQUIRE(run.grader("score --api-key-env MY_KEY --llm-url " + run.url()
+                         + " " + small,
+                       "MY_KEY=sk-grader-test-1")
+            == 0);
+    auto out = json::parse(run.out());
+    CHECK(out["results"][3]["graded_by"] == "llm");
+    CHECK_FALSE(out["metrics"].contains("llm_error"));
+  }
+  SECTION("a wrong key: refused at once, and the key shows nowhere") {
+    REQUIRE(run.grader("score --api-key-env MY_KEY --llm-url " + run.url()
+                         + " " + small,
+                       "MY_KEY=sk-wrong-secret")
+            == 0);
+    auto out = run.out();
+    auto err = run.err();
+    auto parsed = json::parse(out);
+    CHECK(parsed["results"][3]["graded_by"] == "fallback");
+    CHECK(parsed["metrics"]["llm_error"].get<std::string>().find("HTTP 401")
+          != std::string::npos);
+    CHECK(parsed["metrics"]["llm_retries"] == 0);
+    CHECK(out.find("sk-wrong-secret") == std::string::npos);
+    CHECK(err.find("sk-wrong-secret") == std::string::npos);
+  }
+}
+
+TEST_CASE("grader score keeps to --concurrency connections", "[apps][llm]") {
+  judge_run run{{"--latency-ms", "20"}};
+  write(run.dir / "batch.json", make_batch(30, "", true).dump());
+  REQUIRE(run.grader("score --quiet --concurrency 2 --llm-url " + run.url()
+                     + " '" + (run.dir / "batch.json").string() + "'")
+          == 0);
+  CHECK(json::parse(run.out())["metrics"]["llm_calls"] == 60);
+  auto stats = run.stats();
+  // The stats request itself came on a connection of its own.
+  CHECK(stats["connections_accepted"].get<int>() <= 3);
+}
+
+TEST_CASE("grader score gives up on calls slower than --llm-timeout-ms",
+          "[apps][llm]") {
+  judge_run run{{"--latency-ms", "1000"}};
+  auto started = std::chrono::steady_clock::now();
+  REQUIRE(run.grader("score --no-explain --retries 0 --llm-timeout-ms 100 "
+                     "--llm-url "
+                     + run.url() + " " + examples + "small.json")
+          == 0);
+  CHECK(std::chrono::steady_clock::now() - started < 900ms);
+  auto out = json::parse(run.out());
+  CHECK(out["results"][3]["graded_by"] == "fallback");
+  CHECK(out["metrics"]["llm_error"].get<std::string>().find("timeout")
+        != std::string::npos);
+}
+
+TEST_CASE("grader score keeps to --rpm and --tpm", "[apps][llm]") {
+  judge_run run;
+  // One short answer needs two calls: a score and an explanation.
+  json batch = make_batch(1, "", true);
+  write(run.dir / "one.json", batch.dump());
+  auto one = "'" + (run.dir / "one.json").string() + "'";
+  auto score = [&](const std::string& limit) {
+    REQUIRE(run.grader("score --quiet --deadline-ms 1500 " + limit
+                       + " --llm-url " + run.url() + " " + one)
+            == 0);
+    return json::parse(run.out())["results"][0];
+  };
+  SECTION("two requests a minute allow both calls") {
+    CHECK(score("--rpm 2")["graded_by"] == "llm");
+  }
+  SECTION("one request a minute holds the explanation past the deadline") {
+    auto result = score("--rpm 1");
+    // The score came from the LLM, but the answer was not finished by the
+    // deadline: it got the fallback result.
+    CHECK(result["graded_by"] == "fallback");
+    CHECK(run.stats()["completions"] == 1);
+  }
+  SECTION("a token limit below two calls holds the second call") {
+    CHECK(score("--tpm 1")["graded_by"] == "fallback");
+    CHECK(run.stats()["completions"] == 1);
+  }
+  SECTION("a generous token limit does not") {
+    CHECK(score("--tpm 100000")["graded_by"] == "llm");
+  }
+}
