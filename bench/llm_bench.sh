@@ -29,7 +29,7 @@ best=""
 for run in 1 2 3; do
   start=$(date +%s%N)
   "$grader" score --llm-url "http://127.0.0.1:$port/v1" "$work/batch.json" \
-    -o "$work/out.json"
+    -o "$work/out.json" --quiet
   end=$(date +%s%N)
   ms=$(( (end - start) / 1000000 ))
   calls=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['metrics']; print(m['llm_calls'])" "$work/out.json")

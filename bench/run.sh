@@ -30,8 +30,8 @@ echo "| answers | parallel (ms) | sequential (ms) | answers/s parallel |"
 echo "|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   python3 "$root/bench/make_batch.py" "$n" > "$work/batch.json"
-  parallel=$(best_ms "$grader" score "$work/batch.json" -o "$work/out.json")
-  sequential=$(best_ms "$grader" score --sequential "$work/batch.json" -o "$work/out.json")
+  parallel=$(best_ms "$grader" score --quiet "$work/batch.json" -o "$work/out.json")
+  sequential=$(best_ms "$grader" score --quiet --sequential "$work/batch.json" -o "$work/out.json")
   rate=$(( n * 1000 / (parallel > 0 ? parallel : 1) ))
   echo "| $n | $parallel | $sequential | $rate |"
 done

@@ -7,6 +7,7 @@
 
 #include "messages/error.hpp"
 #include "tests/actor_test_system.hpp"
+#include "tests/batch_checks.hpp"
 #include "tests/test_answers.hpp"
 
 using namespace grader;
@@ -28,26 +29,6 @@ batch_request batch_of(std::vector<answer> answers) {
   return batch;
 }
 
-// Every position from 0 to total-1 appears exactly once across results and
-// failures, each list in ascending order.
-void check_every_answer_once(const batch_result& r, size_t total) {
-  std::vector<uint64_t> seen;
-  for (const auto& x : r.results)
-    seen.push_back(x.index);
-  for (const auto& x : r.failures)
-    seen.push_back(x.index);
-  REQUIRE(seen.size() == total);
-  std::sort(seen.begin(), seen.end());
-  for (size_t i = 0; i < total; ++i)
-    REQUIRE(seen[i] == i);
-  auto by_index = [](const auto& x, const auto& y) { return x.index < y.index; };
-  CHECK(std::is_sorted(r.results.begin(), r.results.end(), by_index));
-  CHECK(std::is_sorted(r.failures.begin(), r.failures.end(), by_index));
-  CHECK(r.stats.total_count == total);
-  CHECK(r.stats.successful_count == r.results.size());
-  CHECK(r.stats.failed_count == r.failures.size());
-}
-
 } // namespace
 
 TEST_CASE("coordinator scores batches of 5, 20 and 50 in input order",
@@ -57,7 +38,7 @@ TEST_CASE("coordinator scores batches of 5, 20 and 50 in input order",
     auto r = ts.score(spawn_coordinator(ts.sys),
                       batch_of(test::numbered_answers(n)));
     REQUIRE(r);
-    check_every_answer_once(*r, n);
+    test::check_every_answer_once(*r, n);
     REQUIRE(r->results.size() == n);
     for (size_t i = 0; i < n; ++i) {
       const auto& x = r->results[i];
@@ -82,7 +63,7 @@ TEST_CASE("coordinator reports 2 invalid answers of 5 and scores the rest",
   answers[3].difficulty = 42;
   auto r = ts.score(spawn_coordinator(ts.sys), batch_of(answers));
   REQUIRE(r);
-  check_every_answer_once(*r, 5);
+  test::check_every_answer_once(*r, 5);
   REQUIRE(r->failures.size() == 2);
   CHECK(r->failures[0].index == 1);
   CHECK(r->failures[0].code == ec::invalid_answer);
@@ -106,7 +87,7 @@ TEST_CASE("coordinator reports a batch whose answers all fail", "[actors]") {
     x.user_id.clear();
   auto r = ts.score(spawn_coordinator(ts.sys), batch_of(answers));
   REQUIRE(r);
-  check_every_answer_once(*r, 5);
+  test::check_every_answer_once(*r, 5);
   CHECK(r->results.empty());
   REQUIRE(r->failures.size() == 5);
   for (const auto& f : r->failures)
@@ -123,7 +104,7 @@ TEST_CASE("coordinator reports a scorer that throws as a failure",
   auto r = ts.score(spawn_coordinator(ts.sys, test::spawn_faulty_scorer),
                     batch_of(answers));
   REQUIRE(r);
-  check_every_answer_once(*r, 3);
+  test::check_every_answer_once(*r, 3);
   REQUIRE(r->failures.size() == 1);
   CHECK(r->failures[0].index == 1);
   CHECK(r->failures[0].code == ec::scorer_crashed);
@@ -145,7 +126,7 @@ TEST_CASE("coordinator gives an answer that outlives its timeout a fallback "
                     batch_of(answers));
   auto took = std::chrono::steady_clock::now() - started;
   REQUIRE(r);
-  check_every_answer_once(*r, 3);
+  test::check_every_answer_once(*r, 3);
   REQUIRE(r->results.size() == 3);
   const auto& late = r->results[2];
   CHECK(late.verdict.by == graded_by::fallback);
@@ -174,7 +155,7 @@ TEST_CASE("coordinator replies by the batch deadline with fallbacks for "
                     batch);
   auto took = std::chrono::steady_clock::now() - started;
   REQUIRE(r);
-  check_every_answer_once(*r, 6);
+  test::check_every_answer_once(*r, 6);
   CHECK(took >= 150ms);
   CHECK(took < 1150ms);
   REQUIRE(r->results.size() == 6);
@@ -201,7 +182,7 @@ TEST_CASE("coordinator keeps mixed error kinds apart", "[actors]") {
   auto r = ts.score(spawn_coordinator(ts.sys, test::spawn_faulty_scorer),
                     batch);
   REQUIRE(r);
-  check_every_answer_once(*r, 5);
+  test::check_every_answer_once(*r, 5);
   REQUIRE(r->failures.size() == 3);
   CHECK(r->failures[0].index == 1);
   CHECK(r->failures[0].code == ec::malformed_item);
@@ -307,7 +288,7 @@ TEST_CASE("coordinator keeps at most its window of scorers alive",
   batch.options.max_live_scorers = 8;
   auto r = ts.score(spawn_coordinator(ts.sys, census.factory()), batch);
   REQUIRE(r);
-  check_every_answer_once(*r, 300);
+  test::check_every_answer_once(*r, 300);
   CHECK(census.spawned == 300);
   CHECK(census.most_at_work <= 8);
   CHECK(census.most_at_work >= 1);

@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include "messages/json_codec.hpp"
+#include "tests/batch_checks.hpp"
 #include "tests/test_answers.hpp"
 
 using namespace grader;
@@ -109,28 +110,6 @@ batch_result run(const resume_plan& plan) {
   }
   fresh.metrics.wall_ms = 42;
   return fresh;
-}
-
-/// Checks that `x` accounts for positions 0..n-1 exactly once each, lists
-/// in index order, and that its statistics are those of its outcomes.
-void check_complete(const batch_result& x, size_t n) {
-  std::multiset<uint64_t> seen;
-  for (const auto& result : x.results)
-    seen.insert(result.index);
-  for (const auto& failure : x.failures)
-    seen.insert(failure.index);
-  std::multiset<uint64_t> expected;
-  for (uint64_t i = 0; i < n; ++i)
-    expected.insert(i);
-  CHECK(seen == expected);
-  for (size_t i = 1; i < x.results.size(); ++i)
-    CHECK(x.results[i - 1].index < x.results[i].index);
-  for (size_t i = 1; i < x.failures.size(); ++i)
-    CHECK(x.failures[i - 1].index < x.failures[i].index);
-  std::vector<grade> grades;
-  for (const auto& result : x.results)
-    grades.push_back(result.verdict);
-  CHECK(x.stats == scoring::summarize(grades, x.failures.size()));
 }
 
 } // namespace
@@ -324,7 +303,7 @@ TEST_CASE("resume plan keeps what a journal holds by answer_id", "[codec]") {
   CHECK(std::get<score_result>(plan.done[0]).index == 1);
   CHECK(std::get<score_failure>(plan.done[1]).index == 3);
   auto merged = merge(plan, run(plan));
-  check_complete(merged, 5);
+  test::check_every_answer_once(merged, 5);
   CHECK(merged.results.size() == 4);
   CHECK(merged.failures.size() == 1);
   CHECK(merged.failures[0].question_id == "q3");
@@ -359,7 +338,7 @@ TEST_CASE("resume plan keys answers without ids by index, rejected items "
     auto fresh = run(plan);
     fresh.session_id.clear();
     auto merged = merge(plan, fresh);
-    check_complete(merged, 6);
+    test::check_every_answer_once(merged, 6);
     CHECK(merged.session_id == "s-1");
     CHECK(merged.metrics.wall_ms == 42);
     REQUIRE(merged.failures.size() == 2);
@@ -390,7 +369,7 @@ TEST_CASE("resume plan scores again answers that share an answer_id",
   CHECK(plan.original_index == std::vector<uint64_t>{0, 2});
   REQUIRE(plan.done.size() == 1);
   CHECK(std::get<score_result>(plan.done[0]).answer_id == "a1");
-  check_complete(merge(plan, run(plan)), 3);
+  test::check_every_answer_once(merge(plan, run(plan)), 3);
 }
 
 TEST_CASE("resume of an unjournaled run scores everything", "[codec]") {
@@ -401,7 +380,7 @@ TEST_CASE("resume of an unjournaled run scores everything", "[codec]") {
   CHECK(plan.done.empty());
   auto fresh = run(plan);
   auto merged = merge(plan, fresh);
-  check_complete(merged, 4);
+  test::check_every_answer_once(merged, 4);
   CHECK(merged.results == fresh.results);
 }
 
@@ -432,7 +411,7 @@ TEST_CASE("retry plan scores again the failures of an earlier output",
   CHECK(std::get<score_result>(plan.done[0]) == earlier.results[0]);
   CHECK(std::get<score_result>(plan.done[1]) == earlier.results[1]);
   auto merged = merge(plan, run(plan));
-  check_complete(merged, 6);
+  test::check_every_answer_once(merged, 6);
   CHECK(merged.failures.size() == 1);
   CHECK(merged.results.size() == 5);
 }
@@ -475,7 +454,7 @@ TEST_CASE("a resumed run journals original positions, so a second resume "
   CHECK(again.remaining.answers.empty());
   CHECK(again.done.size() == 5);
   auto merged = merge(again, batch_result{});
-  check_complete(merged, 5);
+  test::check_every_answer_once(merged, 5);
   auto first_merge = merge(plan, fresh);
   CHECK(first_merge.results == merged.results);
   CHECK(first_merge.failures == merged.failures);
