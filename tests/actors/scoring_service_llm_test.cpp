@@ -160,6 +160,10 @@ TEST_CASE("service survives every fault kind mixed in one batch",
     CHECK(r.results[i].verdict.score == 100);
   }
   CHECK(r.stats.fallback_count == 4);
+  // Refused: the explanation is the template, and the feedback says so.
+  CHECK(r.results[5].verdict.feedback.find("Explanation templated")
+        != std::string::npos);
+  CHECK_FALSE(r.results[5].explanation.empty());
   CHECK(r.metrics.llm_retries >= 5);
   CHECK_FALSE(r.metrics.llm_error.empty());
 }
