@@ -13,7 +13,11 @@
 #include "apps/grader/commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"grader scores batches of student answers in parallel."};
+  CLI::App app{"grader scores batches of student answers in parallel.",
+               "grader"};
+  app.footer("Examples:\n  grader score answers.json -o result.json\n"
+             "  grader score --llm-url http://127.0.0.1:8080/v1 answers.json\n"
+             "  grader judge --port 8080\nSee grader SUBCOMMAND --help.");
   app.set_version_flag("--version", GRADER_VERSION);
   app.require_subcommand(1);
   int result = grader::app::exit_internal_error;

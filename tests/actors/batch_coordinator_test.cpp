@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
+
+#include <caf/after.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -303,4 +306,57 @@ TEST_CASE("coordinator refuses rejected items at impossible positions",
   auto r = ts.score(spawn_coordinator(ts.sys), batch);
   REQUIRE_FALSE(r);
   CHECK(r.error() == ec::invalid_batch);
+}
+
+TEST_CASE("coordinator answers a cancel at once, unfinished answers failing "
+          "as cancelled",
+          "[actors]") {
+  test::test_system ts;
+  auto answers = test::numbered_answers(4);
+  answers[1].question_id = "hang";
+  answers[3].question_id = "hang";
+  auto batch = batch_of(answers);
+  auto coordinator = spawn_coordinator(ts.sys, test::spawn_faulty_scorer);
+  caf::scoped_actor requester{ts.sys};
+  requester->send(coordinator, score_atom_v, batch);
+  requester->receive(caf::after(100ms) >> [] {});
+  auto started = std::chrono::steady_clock::now();
+  caf::anon_send(coordinator, cancel_atom_v);
+  batch_result r;
+  requester->receive([&](batch_result& x) { r = std::move(x); },
+                     caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
+  CHECK(std::chrono::steady_clock::now() - started < 1s);
+  test::check_every_answer_once(r, 4);
+  REQUIRE(r.failures.size() == 2);
+  for (const auto& f : r.failures) {
+    CHECK(f.code == ec::cancelled);
+    CHECK(f.question_id == "hang");
+  }
+  CHECK(r.results.size() == 2);
+}
+
+TEST_CASE("coordinator tells its progress listener about every answer",
+          "[actors]") {
+  test::test_system ts;
+  caf::scoped_actor listener{ts.sys};
+  auto batch = batch_of(test::numbered_answers(6));
+  batch.answers[2].user_id.clear();
+  batch.progress = caf::actor_cast<caf::actor>(listener);
+  auto r = ts.score(spawn_coordinator(ts.sys), batch);
+  REQUIRE(r);
+  std::vector<batch_progress> events;
+  for (int i = 0; i < 6; ++i)
+    listener->receive([&](batch_progress& e) { events.push_back(e); },
+                      caf::after(1s) >> [] { FAIL("missing progress event"); });
+  REQUIRE(events.size() == 6);
+  std::set<uint64_t> indices;
+  for (size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i].total == 6);
+    CHECK(events[i].settled == i + 1);
+    CHECK(events[i].session_id == "s-test");
+    indices.insert(events[i].scored ? events[i].result.index
+                                    : events[i].failure.index);
+  }
+  CHECK(indices.size() == 6);
+  CHECK(events.back().failed == 1);
 }

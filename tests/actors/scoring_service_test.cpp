@@ -110,3 +110,24 @@ TEST_CASE("service scores a batch of 10000 answers with all accounted for",
   CHECK(r->results.back().index == 9'999);
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("service cancels the batch of a session id", "[actors]") {
+  test::test_system ts;
+  auto service = spawn_scoring_service(ts.sys, config{},
+                                       test::spawn_faulty_scorer);
+  auto batch = numbered_batch("to-cancel", 3);
+  batch.answers[0].question_id = "hang";
+  caf::scoped_actor requester{ts.sys};
+  requester->send(service, score_atom_v, batch);
+  requester->receive(caf::after(100ms) >> [] {});
+  caf::anon_send(service, cancel_atom_v, std::string{"other-session"});
+  caf::anon_send(service, cancel_atom_v, std::string{"to-cancel"});
+  batch_result r;
+  requester->receive([&](batch_result& x) { r = std::move(x); },
+                     caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
+  REQUIRE(r.failures.size() == 1);
+  CHECK(r.failures[0].index == 0);
+  CHECK(r.failures[0].code == ec::cancelled);
+  CHECK(r.results.size() == 2);
+  caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+}
