@@ -318,8 +318,13 @@ TEST_CASE("coordinator answers a cancel at once, unfinished answers failing "
   auto batch = batch_of(answers);
   auto coordinator = spawn_coordinator(ts.sys, test::spawn_faulty_scorer);
   caf::scoped_actor requester{ts.sys};
+  caf::scoped_actor listener{ts.sys};
+  batch.progress = caf::actor_cast<caf::actor>(listener);
   requester->send(coordinator, score_atom_v, batch);
-  requester->receive(caf::after(100ms) >> [] {});
+  // Cancel once the two answers that can finish have finished.
+  for (int i = 0; i < 2; ++i)
+    listener->receive([](const batch_progress&) {},
+                      caf::after(5s) >> [] { FAIL("no progress in 5 s"); });
   auto started = std::chrono::steady_clock::now();
   caf::anon_send(coordinator, cancel_atom_v);
   batch_result r;

@@ -118,8 +118,13 @@ TEST_CASE("service cancels the batch of a session id", "[actors]") {
   auto batch = numbered_batch("to-cancel", 3);
   batch.answers[0].question_id = "hang";
   caf::scoped_actor requester{ts.sys};
+  caf::scoped_actor listener{ts.sys};
+  batch.progress = caf::actor_cast<caf::actor>(listener);
   requester->send(service, score_atom_v, batch);
-  requester->receive(caf::after(100ms) >> [] {});
+  // Cancel once the two answers that can finish have finished.
+  for (int i = 0; i < 2; ++i)
+    listener->receive([](const batch_progress&) {},
+                      caf::after(5s) >> [] { FAIL("no progress in 5 s"); });
   caf::anon_send(service, cancel_atom_v, std::string{"other-session"});
   caf::anon_send(service, cancel_atom_v, std::string{"to-cancel"});
   batch_result r;
