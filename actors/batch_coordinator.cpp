@@ -222,6 +222,23 @@ void on_scorer_down(batch_coordinator_pointer self, const caf::down_msg& msg) {
                              "scorer failed: " + error_text(msg.reason)));
 }
 
+// Settles every open answer with `outcome_of(state, i)` without refilling
+// the window: the reply goes out with the last one. Does nothing before the
+// batch arrived or after the reply.
+template <class OutcomeOf>
+void settle_unfinished(batch_coordinator_pointer self, OutcomeOf outcome_of) {
+  auto& st = self->state;
+  if (st.replied || !st.reply.pending())
+    return;
+  st.next_to_spawn = st.batch.answers.size();
+  for (size_t i = 0; i < st.outcomes.size() && !st.replied; ++i)
+    if (!st.outcomes[i]) {
+      if (st.started[i] == clock::time_point{})
+        st.started[i] = st.received; // never spawned: waited all along
+      settle(self, i, outcome_of(st, i));
+    }
+}
+
 } // namespace
 
 batch_coordinator_actor::behavior_type
@@ -268,32 +285,16 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
       return reply;
     },
     [=](cancel_atom) {
-      auto& st = self->state;
-      if (st.replied || !st.reply.pending())
-        return;
-      st.next_to_spawn = st.batch.answers.size();
-      for (size_t i = 0; i < st.outcomes.size() && !st.replied; ++i)
-        if (!st.outcomes[i]) {
-          if (st.started[i] == clock::time_point{})
-            st.started[i] = st.received;
-          settle(self, i, failure_of(st, i, ec::cancelled,
-                                     "the batch was cancelled before this "
-                                     "answer was scored"));
-        }
+      settle_unfinished(self, [](const batch_coordinator_state& st, size_t i) {
+        return answer_outcome{failure_of(st, i, ec::cancelled,
+                                         "the batch was cancelled before "
+                                         "this answer was scored")};
+      });
     },
     [=](deadline_atom) {
-      auto& st = self->state;
-      if (st.replied)
-        return;
-      // Settle every open answer without refilling the window: the reply
-      // goes out with the last one.
-      st.next_to_spawn = st.batch.answers.size();
-      for (size_t i = 0; i < st.outcomes.size() && !st.replied; ++i)
-        if (!st.outcomes[i]) {
-          if (st.started[i] == clock::time_point{})
-            st.started[i] = st.received; // never spawned: waited all along
-          settle(self, i, fallback_result_of(st, i));
-        }
+      settle_unfinished(self, [](const batch_coordinator_state& st, size_t i) {
+        return answer_outcome{fallback_result_of(st, i)};
+      });
     },
   };
 }

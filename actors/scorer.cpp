@@ -22,14 +22,14 @@ namespace {
 // bounds it and stops it.
 constexpr auto no_timeout = caf::infinite;
 
+// A shared reply (cached, or joined to another's call) cost nothing more.
 void count(scorer_state& st, const gateway_reply& x) {
-  if (!x.shared)
-    ++st.usage.calls;
   st.usage.retries += x.retries;
-  if (!x.shared) {
-    st.usage.prompt_tokens += x.reply.usage.prompt_tokens;
-    st.usage.completion_tokens += x.reply.usage.completion_tokens;
-  }
+  if (x.shared)
+    return;
+  ++st.usage.calls;
+  st.usage.prompt_tokens += x.reply.usage.prompt_tokens;
+  st.usage.completion_tokens += x.reply.usage.completion_tokens;
 }
 
 void note_error(scorer_state& st, const caf::error& err) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "messages/answer.hpp"
+#include "scoring/grade.hpp"
 
 namespace grader::test {
 
@@ -53,6 +54,17 @@ inline answer true_false(std::string chosen, std::string expected) {
 inline answer short_answer(std::string text,
                            std::vector<std::string> keywords) {
   return short_answer("q-1", std::move(text), std::move(keywords));
+}
+
+/// A grade with `score` and `matches`, correct from the threshold on, as
+/// the rules would see it before feedback is written.
+inline scoring::grade scored(int32_t score,
+                             std::vector<std::string> matches = {}) {
+  scoring::grade g;
+  g.score = score;
+  g.is_correct = score >= scoring::correct_threshold;
+  g.keyword_matches = std::move(matches);
+  return g;
 }
 
 /// `n` multiple-choice answers q0..q(n-1); every third one is wrong.

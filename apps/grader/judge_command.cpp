@@ -3,8 +3,6 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -12,6 +10,7 @@
 
 #include <pthread.h>
 
+#include "apps/grader/atomic_file.hpp"
 #include "apps/grader/commands.hpp"
 #include "net/judge_server.hpp"
 
@@ -26,19 +25,6 @@ struct judge_options {
   std::string port_file;
   std::string api_key_env;
 };
-
-// Writes the port where a waiting test or script can pick it up, whole:
-// write a temporary file beside it, then rename.
-bool write_port_file(const std::string& path, uint16_t port) {
-  auto temp = path + ".tmp";
-  {
-    std::ofstream out{temp, std::ios::trunc};
-    out << port << '\n';
-    if (!out.flush())
-      return false;
-  }
-  return std::rename(temp.c_str(), path.c_str()) == 0;
-}
 
 int run_judge(judge_options opts) {
   opts.server.latency = std::chrono::milliseconds{opts.latency_ms};
@@ -74,9 +60,14 @@ int run_judge(judge_options opts) {
   std::cerr << "grader judge listening on " << scheme << "://"
             << opts.server.host << ':' << server->port() << "/v1"
             << (opts.server.faults ? " (fault injection on)" : "") << '\n';
-  if (!opts.port_file.empty() && !write_port_file(opts.port_file, server->port())) {
-    std::cerr << "grader: cannot write '" << opts.port_file << "'\n";
-    return exit_internal_error;
+  // Whole or absent, so a waiting test or script never reads half a port.
+  if (!opts.port_file.empty()) {
+    auto error = write_file_atomically(opts.port_file,
+                                       std::to_string(server->port()) + '\n');
+    if (!error.empty()) {
+      std::cerr << "grader: " << error << '\n';
+      return exit_internal_error;
+    }
   }
   int signal = 0;
   sigwait(&stop_signals, &signal);

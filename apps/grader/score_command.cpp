@@ -31,6 +31,7 @@
 #include "apps/grader/commands.hpp"
 #include "messages/error.hpp"
 #include "messages/json_codec.hpp"
+#include "apps/grader/atomic_file.hpp"
 #include "apps/grader/journal.hpp"
 #include "apps/grader/progress_display.hpp"
 #include "messages/registration.hpp"
@@ -131,30 +132,16 @@ bool read_input(const std::string& path, std::string& text) {
   return true;
 }
 
-// Writes `text` so that `path` holds either its old content or all of the
-// new one, never a torn file: write a temporary beside it, then rename.
+// Writes the result to stdout, or atomically to the -o file.
 bool write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
     std::cout << text << '\n' << std::flush;
     return static_cast<bool>(std::cout);
   }
-  auto temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out{temp, std::ios::binary | std::ios::trunc};
-    out << text << '\n';
-    out.flush();
-    if (!out) {
-      complain("cannot write '" + path + "': " + std::strerror(errno));
-      std::remove(temp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    complain("cannot write '" + path + "': " + std::strerror(errno));
-    std::remove(temp.c_str());
-    return false;
-  }
-  return true;
+  auto error = write_file_atomically(path, text + '\n');
+  if (!error.empty())
+    complain(error);
+  return error.empty();
 }
 
 // Reads and plans the batch: the whole input, or with --resume or

@@ -9,18 +9,6 @@ using namespace grader::test;
 
 using strings = std::vector<std::string>;
 
-namespace {
-
-grade scored(int32_t score, strings matches = {}) {
-  grade g;
-  g.score = score;
-  g.is_correct = score >= correct_threshold;
-  g.keyword_matches = std::move(matches);
-  return g;
-}
-
-} // namespace
-
 TEST_CASE("feedback says correct from 80 points on", "[scoring]") {
   auto x = short_answer("light", {"light", "water"});
   CHECK(feedback_for(x, scored(80, {"light"})) == "Correct.");

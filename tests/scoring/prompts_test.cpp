@@ -25,13 +25,6 @@ json data_object(const chat_request& x) {
   return json::parse(content.substr(newline + 1));
 }
 
-grade scored(int32_t score, strings matches) {
-  grade g;
-  g.score = score;
-  g.is_correct = score >= correct_threshold;
-  g.keyword_matches = std::move(matches);
-  return g;
-}
 
 } // namespace
 
