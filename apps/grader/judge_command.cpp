@@ -10,7 +10,7 @@
 
 #include <pthread.h>
 
-#include "apps/grader/atomic_file.hpp"
+#include "apps/grader/output_file.hpp"
 #include "apps/grader/commands.hpp"
 #include "net/judge_server.hpp"
 

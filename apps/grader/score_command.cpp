@@ -31,9 +31,10 @@
 #include "apps/grader/commands.hpp"
 #include "messages/error.hpp"
 #include "messages/json_codec.hpp"
-#include "apps/grader/atomic_file.hpp"
+#include "apps/grader/output_file.hpp"
 #include "apps/grader/journal.hpp"
 #include "apps/grader/progress_display.hpp"
+#include "apps/grader/signal_watch.hpp"
 #include "messages/registration.hpp"
 #include "scoring/uuid.hpp"
 #include "net/chat_backend.hpp"
@@ -132,13 +133,16 @@ bool read_input(const std::string& path, std::string& text) {
   return true;
 }
 
-// Writes the result to stdout, or atomically to the -o file.
-bool write_output(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::cout << text << '\n' << std::flush;
-    return static_cast<bool>(std::cout);
+// Writes the result to the -o file, or to stdout when there is none.
+bool write_output(output_file* file, const std::string& text) {
+  if (file == nullptr) {
+    if (write_all(STDOUT_FILENO, text))
+      return true;
+    complain(std::string{"cannot write the result to standard output: "}
+             + std::strerror(errno));
+    return false;
   }
-  auto error = write_file_atomically(path, text + '\n');
+  auto error = file->commit(text);
   if (!error.empty())
     complain(error);
   return error.empty();
@@ -230,59 +234,27 @@ void print_summary(const batch_result& x) {
   std::cerr << text;
 }
 
-// Waits for SIGINT or SIGTERM on its own thread: the first cancels the
-// batch (the result so far is still written), the second ends the process
-// at once. SIGUSR1 only ends the wait when the batch is done.
-class signal_watch {
-public:
-  signal_watch() {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    sigaddset(&signals_, SIGUSR1);
-    // Blocked before any other thread starts, so all of them inherit the
-    // mask and only this watcher ever sees these signals.
-    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
-  }
-
-  void start(std::function<void()> on_first) {
-    thread_ = std::thread{[this, on_first = std::move(on_first)] {
-      int signal = 0;
-      sigwait(&signals_, &signal);
-      if (signal == SIGUSR1)
-        return;
-      cancelled_ = true;
-      on_first();
-      sigwait(&signals_, &signal);
-      if (signal != SIGUSR1)
-        std::_Exit(exit_cancelled);
-    }};
-  }
-
-  bool cancelled() const {
-    return cancelled_;
-  }
-
-  ~signal_watch() {
-    if (thread_.joinable()) {
-      pthread_kill(thread_.native_handle(), SIGUSR1);
-      thread_.join();
-    }
-  }
-
-private:
-  sigset_t signals_;
-  std::thread thread_;
-  std::atomic<bool> cancelled_{false};
-};
-
 int run_score(score_options opts) {
   if (!check_llm_options(opts))
     return exit_bad_input;
+  // From here on a signal ends the process (exit 130), or once the batch
+  // runs, cancels it.
   signal_watch signals;
   resume_plan plan;
   if (!plan_batch(opts, plan))
     return exit_bad_input;
+  // An output that cannot be written fails now, before the batch is paid
+  // for.
+  std::unique_ptr<output_file> output;
+  if (!opts.output.empty() && opts.output != "-") {
+    std::string error;
+    output = output_file::prepare(opts.output, error);
+    if (!output) {
+      complain(error);
+      return exit_bad_input;
+    }
+    signals.remove_on_exit(output->temp_path());
+  }
   auto journal_path = !opts.journal.empty() ? opts.journal : opts.resume;
   std::unique_ptr<journal_writer> journal;
   if (!journal_path.empty()) {
@@ -331,7 +303,7 @@ int run_score(score_options opts) {
   auto listener = spawn_progress_listener(sys, std::move(display));
   batch.progress = listener;
   auto session_id = batch.session_id;
-  signals.start([service, session_id] {
+  signals.on_cancel([service, session_id] {
     caf::anon_send(service, cancel_atom_v, session_id);
   });
   int code = exit_internal_error;
@@ -353,7 +325,8 @@ int run_score(score_options opts) {
             complain("warning: LLM calls failed, so some answers were "
                      "graded by fallback rules; the first error: "
                      + result.metrics.llm_error);
-          if (!write_output(opts.output, format_output(result, opts.format)))
+          if (!write_output(output.get(),
+                            format_output(result, opts.format) + '\n'))
             return;
           // The output is whole, but a crash would have lost answers.
           if (journal && !journal->error().empty())
