@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -39,10 +41,12 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 // Each keyword once, in the question's order, as match_keywords counts them.
+// A hash set keeps this linear: an answer may list 100,000 keywords.
 std::vector<std::string> distinct(const std::vector<std::string>& keywords) {
   std::vector<std::string> result;
+  std::unordered_set<std::string_view> seen;
   for (const auto& keyword : keywords) {
-    if (std::find(result.begin(), result.end(), keyword) == result.end())
+    if (seen.insert(keyword).second)
       result.push_back(keyword);
   }
   return result;
@@ -117,9 +121,10 @@ std::string reasoning(const std::vector<std::string>& expected,
   if (found.size() == expected.size())
     return "Mentions all " + count + " expected keywords (" + join(expected)
            + ").";
+  std::unordered_set<std::string_view> found_set(found.begin(), found.end());
   std::vector<std::string> missing;
   for (const auto& keyword : expected) {
-    if (std::find(found.begin(), found.end(), keyword) == found.end())
+    if (found_set.count(keyword) == 0)
       missing.push_back(keyword);
   }
   return "Mentions " + std::to_string(found.size()) + " of " + count

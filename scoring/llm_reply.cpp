@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,15 +18,68 @@ constexpr std::string_view malformed_object
   = "reply's JSON object is malformed";
 constexpr std::string_view no_score = "reply has no numeric score";
 
+constexpr std::string_view white_space = " \t\r\n";
+constexpr std::string_view fence = "```";
+
 score_reply failure(std::string_view error) {
-  return {std::nullopt, std::string(error)};
+  return {std::nullopt, std::string(error), false};
 }
 
-// The length of the object that opens `text` (which starts with '{'), up to
-// and including its closing brace, or npos when it never closes. Braces
-// inside strings do not count, so a reasoning like "use {x}" is no trap.
-size_t object_length(std::string_view text) {
-  size_t depth = 0;
+std::string_view trim(std::string_view text) {
+  auto first = text.find_first_not_of(white_space);
+  if (first == std::string_view::npos)
+    return {};
+  auto last = text.find_last_not_of(white_space);
+  return text.substr(first, last - first + 1);
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size()
+         && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// `text` without white space around it and without a Markdown code fence
+// (```json ... ```) around that.
+std::string_view unwrap(std::string_view text) {
+  text = trim(text);
+  if (text.size() < 2 * fence.size() || !starts_with(text, fence)
+      || !ends_with(text, fence))
+    return text;
+  text = text.substr(fence.size(), text.size() - 2 * fence.size());
+  // The fence's info string, as in ```json.
+  auto info_end = std::find_if(text.begin(), text.end(), [](char c) {
+    return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+  });
+  return trim(text.substr(static_cast<size_t>(info_end - text.begin())));
+}
+
+// The reply as one JSON object, when it is nothing else.
+std::optional<json> sole_object(std::string_view content) {
+  auto text = unwrap(content);
+  if (!starts_with(text, "{"))
+    return std::nullopt;
+  auto result = json::parse(text, nullptr, false);
+  if (!result.is_object())
+    return std::nullopt;
+  return result;
+}
+
+// The top-level spans from '{' to its matching '}' in `text`, in order.
+// Prose between them is skipped, so a quote or a '}' there means nothing;
+// inside a span, braces in JSON strings do not count, so a reasoning like
+// "use {x}" is no trap. A '{' that never closes is taken for prose, and
+// the spans that close inside it count as top-level. One pass, so a reply
+// of a million braces costs no more than a million bytes of prose.
+std::vector<std::string_view> object_spans(std::string_view text) {
+  std::vector<std::string_view> result;
+  // The positions of the braces not yet closed, outermost first, and for
+  // each the spans closed right inside it: top-level should it never close.
+  std::vector<size_t> open;
+  std::vector<std::vector<std::string_view>> closed_inside;
   bool in_string = false;
   bool escaped = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -36,29 +91,30 @@ size_t object_length(std::string_view text) {
         escaped = true;
       else if (c == '"')
         in_string = false;
-    } else if (c == '"') {
+    } else if (c == '"' && !open.empty()) {
       in_string = true;
     } else if (c == '{') {
-      ++depth;
-    } else if (c == '}' && --depth == 0) {
-      return i + 1;
+      open.push_back(i);
+      closed_inside.emplace_back();
+    } else if (c == '}' && !open.empty()) {
+      auto span = text.substr(open.back(), i + 1 - open.back());
+      open.pop_back();
+      closed_inside.pop_back();
+      if (open.empty())
+        result.push_back(span);
+      else
+        closed_inside.back().push_back(span);
     }
   }
-  return std::string_view::npos;
-}
-
-// The first JSON object in `text`, which starts with '{'; discarded when it
-// does not parse.
-json first_object(std::string_view text) {
-  // Most replies are the object alone (perhaps with trailing white space),
-  // which parses as it stands; text after the object needs its end found.
-  auto result = json::parse(text, nullptr, false);
-  if (!result.is_discarded())
-    return result;
-  auto length = object_length(text);
-  if (length == std::string_view::npos)
-    return result;
-  return json::parse(text.substr(0, length), nullptr, false);
+  // Spans that closed inside unclosed braces, which nest in one another in
+  // the order they opened, so the innermost brace's spans come last.
+  for (auto& spans : closed_inside)
+    result.insert(result.end(), spans.begin(), spans.end());
+  std::sort(result.begin(), result.end(),
+            [](std::string_view x, std::string_view y) {
+              return x.data() < y.data();
+            });
+  return result;
 }
 
 // The score as a whole number from 0 to 100, or nothing when `x` is no
@@ -78,27 +134,71 @@ std::optional<int32_t> clamped_score(const json& x) {
   return std::nullopt;
 }
 
+// The score of `object`, or nothing when it has no numeric one.
+std::optional<int32_t> score_of(const json& object) {
+  auto score = object.find("score");
+  if (score == object.end())
+    return std::nullopt;
+  return clamped_score(*score);
+}
+
+judged_score verdict_of(const json& object, int32_t score) {
+  judged_score result;
+  result.score = score;
+  auto reasoning = object.find("reasoning");
+  if (reasoning != object.end() && reasoning->is_string())
+    result.reasoning = reasoning->get<std::string>();
+  return result;
+}
+
 } // namespace
 
 score_reply parse_score_reply(std::string_view content) {
-  auto start = content.find('{');
-  if (start == std::string_view::npos)
+  // The reply the prompt asks for: the object alone.
+  if (auto object = sole_object(content)) {
+    auto score = score_of(*object);
+    if (!score)
+      return failure(no_score);
+    return {verdict_of(*object, *score), {}, false};
+  }
+  // Otherwise the object is in prose, next to whatever else the model
+  // chose to quote (the student's answer may hold an object of its own).
+  if (content.find('{') == std::string_view::npos)
     return failure(no_object);
-  auto object = first_object(content.substr(start));
-  if (!object.is_object())
+  std::vector<json> objects;
+  for (auto span : object_spans(content)) {
+    auto object = json::parse(span, nullptr, false);
+    if (object.is_object())
+      objects.push_back(std::move(object));
+  }
+  if (objects.empty())
     return failure(malformed_object);
-  auto score = object.find("score");
-  if (score == object.end())
+  // The last object with both keys the prompt asks for, else the last one
+  // with a score; any disagreement among the scores makes the reply
+  // ambiguous.
+  const json* chosen = nullptr;
+  int32_t chosen_score = 0;
+  bool chosen_has_reasoning = false;
+  std::optional<int32_t> first_score;
+  bool disagree = false;
+  for (const auto& object : objects) {
+    auto score = score_of(object);
+    if (!score)
+      continue;
+    if (!first_score)
+      first_score = score;
+    else if (*first_score != *score)
+      disagree = true;
+    auto has_reasoning = object.contains("reasoning");
+    if (has_reasoning || !chosen_has_reasoning) {
+      chosen = &object;
+      chosen_score = *score;
+      chosen_has_reasoning = has_reasoning;
+    }
+  }
+  if (chosen == nullptr)
     return failure(no_score);
-  auto value = clamped_score(*score);
-  if (!value)
-    return failure(no_score);
-  judged_score verdict;
-  verdict.score = *value;
-  auto reasoning = object.find("reasoning");
-  if (reasoning != object.end() && reasoning->is_string())
-    verdict.reasoning = reasoning->get<std::string>();
-  return {std::move(verdict), {}};
+  return {verdict_of(*chosen, chosen_score), {}, disagree};
 }
 
 } // namespace grader::scoring

@@ -23,14 +23,24 @@ struct score_reply {
   std::optional<judged_score> verdict;
   /// Says what was wrong when `verdict` is empty.
   std::string error;
+  /// Set when the reply held several objects with different scores, as when
+  /// the model quotes a student's own `{"score": 100}` before or after its
+  /// verdict: `verdict` is the best guess, but a person should check it, so
+  /// the grade made from it needs review.
+  bool ambiguous = false;
 };
 
-/// Reads the content of a score reply strictly: the first JSON object in
-/// `content` (models like to wrap it in prose or a ```json fence) must have
-/// a numeric `score` (an integer, or a number that is rounded), which is
-/// clamped to 0-100; `reasoning` is optional text. Anything else (no
-/// object, broken JSON, a missing or non-numeric score, NaN) is an error
-/// naming what was wrong.
+/// Reads the content of a score reply strictly. The verdict is a JSON
+/// object with a numeric `score` (an integer, or a number that is rounded),
+/// clamped to 0-100, and an optional `reasoning` text. A reply that is one
+/// object alone (white space and a ```json fence around it allowed) is that
+/// verdict, whatever its strings quote. Otherwise, since models wrap the
+/// object in prose, the verdict is the last top-level object there with a
+/// numeric `score` and a `reasoning`, or failing that the last with a
+/// numeric `score`; objects nested in another are never verdicts. When the
+/// objects with a score disagree, the reply is `ambiguous`. No object,
+/// broken JSON, a missing or non-numeric score or NaN is an error naming
+/// what was wrong.
 score_reply parse_score_reply(std::string_view content);
 
 } // namespace grader::scoring

@@ -1,5 +1,6 @@
 #include "scoring/validation.hpp"
 
+#include <string>
 #include <utility>
 
 #include "scoring/normalize.hpp"
@@ -8,6 +9,22 @@
 namespace grader::scoring {
 
 namespace {
+
+// "1 byte", "2 bytes".
+std::string count_of(size_t n, std::string_view one, std::string_view many) {
+  auto result = std::to_string(n);
+  result += ' ';
+  result += n == 1 ? one : many;
+  return result;
+}
+
+// Ends a message about a size: the limit and the option that raises it.
+std::string over_the_limit(size_t limit, std::string_view option) {
+  std::string result = "over the limit of " + std::to_string(limit) + " (";
+  result += option;
+  result += ')';
+  return result;
+}
 
 // Collects the problems of one answer in field order.
 class problem_list {
@@ -33,6 +50,26 @@ public:
       add(field, "must not be blank");
   }
 
+  // Reports a `text` longer than `limit` bytes and returns whether it fit.
+  bool check_size(std::string_view field, std::string_view text, size_t limit,
+                  std::string_view option) {
+    if (text.size() <= limit)
+      return true;
+    add(field, "is " + count_of(text.size(), "byte", "bytes") + ", "
+                 + over_the_limit(limit, option));
+    return false;
+  }
+
+  // Reports `count` entries over `limit` and returns whether they fit.
+  bool check_count(std::string_view field, size_t count, size_t limit,
+                   std::string_view option) {
+    if (count <= limit)
+      return true;
+    add(field, "has " + count_of(count, "entry", "entries") + ", "
+                 + over_the_limit(limit, option));
+    return false;
+  }
+
   std::vector<std::string> release() { return std::move(problems_); }
 
 private:
@@ -43,7 +80,12 @@ bool needs_correct_answer(question_type x) {
   return x == question_type::multiple_choice || x == question_type::true_false;
 }
 
-void check_correct_answer(const answer& x, problem_list& problems) {
+void check_correct_answer(const answer& x, const answer_limits& limits,
+                          problem_list& problems) {
+  if (!problems.check_size("correct_answer", x.correct_answer,
+                           limits.max_correct_answer_bytes,
+                           "--max-correct-answer-bytes"))
+    return;
   if (!problems.check_utf8("correct_answer", x.correct_answer))
     return;
   if (!needs_correct_answer(x.type))
@@ -59,13 +101,21 @@ void check_correct_answer(const answer& x, problem_list& problems) {
                                        + x.correct_answer + "'");
 }
 
-void check_keywords(const answer& x, problem_list& problems) {
+void check_keywords(const answer& x, const answer_limits& limits,
+                    problem_list& problems) {
   auto is_short_answer = x.type == question_type::short_answer;
   if (is_short_answer && x.correct_keywords.empty())
     problems.add("correct_keywords", "required for short_answer");
+  // Too many keywords get one message, not one per keyword.
+  if (!problems.check_count("correct_keywords", x.correct_keywords.size(),
+                            limits.max_keywords, "--max-keywords"))
+    return;
   for (size_t i = 0; i < x.correct_keywords.size(); ++i) {
     auto field = "correct_keywords[" + std::to_string(i) + "]";
     const auto& keyword = x.correct_keywords[i];
+    if (!problems.check_size(field, keyword, limits.max_keyword_bytes,
+                             "--max-keyword-bytes"))
+      continue;
     // Other question types ignore keywords, so only their encoding matters.
     if (is_short_answer)
       problems.check_not_blank(field, keyword);
@@ -76,14 +126,17 @@ void check_keywords(const answer& x, problem_list& problems) {
 
 } // namespace
 
-std::vector<std::string> validate(const answer& x) {
+std::vector<std::string> validate(const answer& x,
+                                  const answer_limits& limits) {
   problem_list problems;
   problems.check_utf8("answer_id", x.answer_id);
   problems.check_not_blank("user_id", x.user_id);
   problems.check_not_blank("question_id", x.question_id);
-  problems.check_utf8("user_answer", x.user_answer);
-  check_correct_answer(x, problems);
-  check_keywords(x, problems);
+  if (problems.check_size("user_answer", x.user_answer,
+                          limits.max_answer_bytes, "--max-answer-bytes"))
+    problems.check_utf8("user_answer", x.user_answer);
+  check_correct_answer(x, limits, problems);
+  check_keywords(x, limits, problems);
   if (x.difficulty != 0 && (x.difficulty < 1 || x.difficulty > 10))
     problems.add("difficulty",
                  "must be from 1 to 10, got " + std::to_string(x.difficulty));

@@ -73,6 +73,25 @@ TEST_CASE("the judge counts a repeated keyword once", "[scoring]") {
   CHECK(verdict.score >= 45);
 }
 
+TEST_CASE("the judge scores an answer with 100000 keywords", "[scoring]") {
+  // Each keyword was compared with every one before it, twice.
+  strings many;
+  std::string text;
+  for (int i = 0; i < 100000; ++i) {
+    many.push_back("term" + std::to_string(i));
+    if (i % 2 == 0)
+      text += many.back() + ' ';
+  }
+  auto verdict = judge_short_answer(text, many);
+  CHECK(verdict.score == 52);
+  std::string_view reasoning = verdict.reasoning;
+  CHECK(reasoning.substr(0, 63)
+        == "Mentions 50000 of 100000 expected keywords (term0, term2, term4");
+  auto missing = reasoning.find("); missing: term1, term3, term5");
+  CHECK(missing != std::string_view::npos);
+  CHECK(reasoning.substr(reasoning.size() - 10) == "term99999.");
+}
+
 TEST_CASE("the judge matches Korean keywords with particles", "[scoring]") {
   auto text = photosynthesis + eun + " " + chlorophyll + eseo;
   auto verdict = judge_short_answer(text, {photosynthesis, chlorophyll});

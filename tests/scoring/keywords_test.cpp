@@ -162,3 +162,79 @@ TEST_CASE("keyword matching finds nothing in blank or invalid text",
 TEST_CASE("keyword matching never matches a blank keyword", "[scoring]") {
   CHECK(match_keywords("the cat sat", {"", "  ", "cat"}) == strings{"cat"});
 }
+
+TEST_CASE("keyword matching reports each spelling of one keyword",
+          "[scoring]") {
+  CHECK(match_keywords("the cat sat", {"cat", "CAT", "cat", "Cat"})
+        == strings{"cat", "CAT", "Cat"});
+}
+
+TEST_CASE("keyword matching finds keywords that overlap or nest", "[scoring]") {
+  // he ends she and starts hers, but stands at no word boundary there.
+  CHECK(match_keywords("she sells hers", {"he", "she", "hers", "s", "sells"})
+        == strings{"she", "hers", "sells"});
+  CHECK(match_keywords("ushers", {"he", "she", "hers", "ushers"})
+        == strings{"ushers"});
+  // 光合作用 holds 合作 and 作用, which Chinese matches as substrings.
+  std::string photosynthesis_zh = "\xE5\x85\x89\xE5\x90\x88\xE4\xBD\x9C"
+                                  "\xE7\x94\xA8";
+  std::string cooperation_zh = "\xE5\x90\x88\xE4\xBD\x9C"; // 合作
+  std::string effect_zh = "\xE4\xBD\x9C\xE7\x94\xA8";      // 作用
+  CHECK(match_keywords(photosynthesis_zh,
+                       {effect_zh, photosynthesis_zh, cooperation_zh})
+        == strings{effect_zh, photosynthesis_zh, cooperation_zh});
+}
+
+TEST_CASE("keyword matching handles an answer with 100000 keywords",
+          "[scoring]") {
+  // Matching keyword by keyword took over a minute here: every keyword
+  // rescanned the text and was compared with every keyword found before.
+  strings keywords;
+  for (int i = 0; i < 100000; ++i)
+    keywords.push_back("term" + std::to_string(i));
+  // The text names them all in reverse, every tenth first inside a longer
+  // word, which does not count, then on its own.
+  std::string text;
+  for (int i = 99999; i >= 0; --i) {
+    if (i % 10 == 0)
+      text += "x" + keywords[i] + ' ';
+    text += keywords[i] + ' ';
+  }
+  auto found = match_keywords(text, keywords);
+  CHECK(found.size() == 100000);
+  CHECK(found == keywords);
+  // Without the words on their own, only the longer words remain.
+  text.clear();
+  for (int i = 99999; i >= 0; --i)
+    text += (i % 10 == 0 ? "x" : "") + keywords[i] + ' ';
+  found = match_keywords(text, keywords);
+  CHECK(found.size() == 90000);
+  REQUIRE(found.size() > 9);
+  CHECK(found.front() == "term1");
+  CHECK(found[8] == "term9");
+  CHECK(found[9] == "term11");
+  CHECK(found.back() == "term99999");
+}
+
+TEST_CASE("keyword matching handles a 1 MB answer with 1000 keywords",
+          "[scoring]") {
+  strings keywords;
+  for (int i = 0; i < 1000; ++i)
+    keywords.push_back("Word" + std::to_string(i));
+  // The even keywords are spread through 1 MB of filler, the odd ones
+  // occur only glued to a neighbour.
+  std::string text;
+  const std::string filler = "lorem ipsum dolor sit amet, consectetur ";
+  for (int i = 0; i < 1000; ++i) {
+    while (text.size() < static_cast<size_t>(i + 1) * 1024)
+      text += filler;
+    text += i % 2 == 0 ? "word" + std::to_string(i) + ' '
+                       : "word" + std::to_string(i) + "s ";
+  }
+  REQUIRE(text.size() > 1000000);
+  auto found = match_keywords(text, keywords);
+  CHECK(found.size() == 500);
+  REQUIRE_FALSE(found.empty());
+  CHECK(found.front() == "Word0");
+  CHECK(found.back() == "Word998");
+}

@@ -197,3 +197,72 @@ TEST_CASE("join_problems joins problems with semicolons", "[scoring]") {
         == "user_id must not be blank; "
            "difficulty must be from 1 to 10, got 42");
 }
+
+TEST_CASE("validate rejects a user_answer over the answer limit",
+          "[scoring]") {
+  auto x = short_answer();
+  x.user_answer = std::string(10485760, 'a');
+  CHECK(validate(x)
+        == strings{"user_answer is 10485760 bytes, over the limit of 20000 "
+                   "(--max-answer-bytes)"});
+  x.user_answer = std::string(20000, 'a');
+  CHECK(validate(x).empty());
+}
+
+TEST_CASE("validate checks a field over its limit for nothing else",
+          "[scoring]") {
+  // Neither scanned for UTF-8 nor quoted in a message.
+  auto x = true_false();
+  x.user_answer = std::string(30000, '\xFF');
+  x.correct_answer = std::string(2001, 'x');
+  CHECK(validate(x)
+        == strings{"user_answer is 30000 bytes, over the limit of 20000 "
+                   "(--max-answer-bytes)",
+                   "correct_answer is 2001 bytes, over the limit of 2000 "
+                   "(--max-correct-answer-bytes)"});
+}
+
+TEST_CASE("validate rejects too many keywords in one message", "[scoring]") {
+  auto x = short_answer();
+  x.correct_keywords = strings(100, "light");
+  CHECK(validate(x).empty());
+  x.correct_keywords = strings(100000, "");
+  CHECK(validate(x)
+        == strings{"correct_keywords has 100000 entries, over the limit of "
+                   "100 (--max-keywords)"});
+}
+
+TEST_CASE("validate rejects a keyword over the keyword limit by index",
+          "[scoring]") {
+  auto x = short_answer();
+  x.correct_keywords = {"light", std::string(201, 'k'), std::string(200, 'k')};
+  CHECK(validate(x)
+        == strings{"correct_keywords[1] is 201 bytes, over the limit of 200 "
+                   "(--max-keyword-bytes)"});
+}
+
+TEST_CASE("validate applies the limits it is given", "[scoring]") {
+  auto x = short_answer();
+  answer_limits limits;
+  limits.max_answer_bytes = 10;
+  limits.max_keywords = 1;
+  limits.max_keyword_bytes = 5;
+  limits.max_correct_answer_bytes = 0;
+  x.user_answer = "Plants use chlorophyll.";
+  x.correct_answer = "x";
+  CHECK(validate(x, limits)
+        == strings{"user_answer is 23 bytes, over the limit of 10 "
+                   "(--max-answer-bytes)",
+                   "correct_answer is 1 byte, over the limit of 0 "
+                   "(--max-correct-answer-bytes)",
+                   "correct_keywords has 2 entries, over the limit of 1 "
+                   "(--max-keywords)"});
+  x.correct_keywords = {"photosynthesis"};
+  x.correct_answer = "";
+  x.user_answer = "light";
+  CHECK(validate(x, limits)
+        == strings{"correct_keywords[0] is 14 bytes, over the limit of 5 "
+                   "(--max-keyword-bytes)"});
+  limits = answer_limits{};
+  CHECK(validate(x, limits).empty());
+}
