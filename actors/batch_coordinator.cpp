@@ -65,15 +65,38 @@ score_failure failure_of(const batch_coordinator_state& st, size_t i, ec code,
                        x.user_id,       code,        std::move(message)};
 }
 
-score_result fallback_result_of(const batch_coordinator_state& st, size_t i) {
+score_result fallback_result_of(const batch_coordinator_state& st, size_t i,
+                                const char* reason) {
   const auto& x = st.batch.answers[i];
   auto verdict = scoring::fallback_grade(x);
   auto explanation = st.settings.explain
                        ? scoring::templated_explanation(x, verdict)
                        : std::string{};
-  return make_score_result(st.batch.session_id, st.positions[i], x,
-                           std::move(verdict), std::move(explanation));
+  auto result = make_score_result(st.batch.session_id, st.positions[i], x,
+                                  std::move(verdict), std::move(explanation));
+  result.fallback_reason = reason;
+  return result;
 }
+
+// How long past the deadline the reply may wait for fallback rules: beyond
+// it, answers still open get no rule applied (see scoring::deferred_grade),
+// so that however costly the answers, the reply comes by deadline + 0.5 s.
+constexpr auto fallback_allowance = std::chrono::milliseconds{250};
+
+score_result deadline_result_of(const batch_coordinator_state& st, size_t i) {
+  if (clock::now() < st.received + st.settings.deadline + fallback_allowance)
+    return fallback_result_of(st, i, fallback_reasons::deadline);
+  const auto& x = st.batch.answers[i];
+  auto result = make_score_result(st.batch.session_id, st.positions[i], x,
+                                  scoring::deferred_grade(x), std::string{});
+  result.fallback_reason = fallback_reasons::deadline;
+  return result;
+}
+
+// The scorer gets the answer timeout and falls back on its own with what it
+// has; the coordinator waits this much longer before it gives up on a
+// scorer that does not answer at all.
+constexpr auto scorer_grace = std::chrono::seconds{1};
 
 // Takes the handle by value: callers may pass a reference into `live`.
 void stop_scorer(batch_coordinator_pointer self, scorer_actor scorer) {
@@ -89,7 +112,6 @@ batch_result assemble(batch_coordinator_state& st) {
   llm_usage usage;
   for (auto& outcome : st.outcomes) {
     if (auto* result = std::get_if<score_result>(&*outcome)) {
-      result->attempt_id = scoring::make_uuid(st.random);
       grades.push_back(result->verdict);
       usage += result->usage;
       out.results.push_back(std::move(*result));
@@ -159,6 +181,9 @@ void settle(batch_coordinator_pointer self, size_t i, answer_outcome outcome) {
   auto& st = self->state;
   if (st.replied || st.outcomes[i])
     return;
+  // Stamped before the journal sees it, so that a resumed batch keeps it.
+  if (auto* result = std::get_if<score_result>(&outcome))
+    result->attempt_id = scoring::make_uuid(st.random);
   report(self, outcome);
   st.outcomes[i] = std::move(outcome);
   st.latencies_ms.push_back(elapsed_ms(st.started[i]));
@@ -176,7 +201,8 @@ void on_scorer_error(batch_coordinator_pointer self, size_t i,
     // The answer ran out of time: it gets the rules' verdict, and its
     // scorer must not keep working for nothing.
     stop_scorer(self, scorer);
-    settle(self, i, fallback_result_of(st, i));
+    settle(self, i,
+           fallback_result_of(st, i, fallback_reasons::answer_timeout));
   } else if (err.category() == caf::atom("grader")) {
     settle(self, i, failure_of(st, i, static_cast<ec>(err.code()),
                                error_text(err)));
@@ -194,9 +220,10 @@ void spawn_next(batch_coordinator_pointer self) {
   st.live.emplace(scorer.address(), std::make_pair(i, scorer));
   st.started[i] = clock::now();
   scoring_task task{st.batch.session_id, st.positions[i], st.batch.answers[i],
-                    st.settings.explain};
+                    st.settings.explain,
+                    static_cast<uint32_t>(st.settings.answer_timeout.count())};
   self
-    ->request(scorer, st.settings.answer_timeout, score_atom_v,
+    ->request(scorer, st.settings.answer_timeout + scorer_grace, score_atom_v,
               std::move(task))
     .then(
       [=](score_result& result) {
@@ -293,7 +320,7 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
     },
     [=](deadline_atom) {
       settle_unfinished(self, [](const batch_coordinator_state& st, size_t i) {
-        return answer_outcome{fallback_result_of(st, i)};
+        return answer_outcome{deadline_result_of(st, i)};
       });
     },
   };

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "scoring/answer_limits.hpp"
+
 namespace grader {
 
 /// Settings of a scoring service. Plain values with the defaults of
@@ -23,6 +25,8 @@ struct config {
   uint32_t max_live_scorers = 256;
   /// Whether every answer gets an explanation.
   bool explain = true;
+  /// The largest answer the service scores; a larger one is invalid.
+  scoring::answer_limits answer_limits;
 
   // -- the LLM gateway (one per service) -------------------------------------
 

@@ -214,7 +214,7 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
   if (retries > 0)
     text += " (after " + std::to_string(retries) + " retries)";
   for (auto& waiter : call.waiters)
-    waiter.deliver(caf::make_error(done.code, text));
+    waiter.deliver(make_llm_error(done.code, text, retries));
 }
 
 void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {

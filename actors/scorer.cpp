@@ -32,7 +32,10 @@ void count(scorer_state& st, const gateway_reply& x) {
   st.usage.completion_tokens += x.reply.usage.completion_tokens;
 }
 
+// A failed call still counts its retries, and its error says why the
+// answer may fall back.
 void note_error(scorer_state& st, const caf::error& err) {
+  st.usage.retries += retries_of(err);
   if (st.usage.error.empty())
     st.usage.error = error_text(err);
 }
@@ -42,6 +45,9 @@ void finish(scorer_pointer self, std::string explanation) {
   auto result = make_score_result(st.task.session_id, st.task.index,
                                   st.task.item, st.verdict,
                                   std::move(explanation));
+  if (st.verdict.by == graded_by::fallback)
+    result.fallback_reason = st.fallback_reason;
+  result.llm_error = st.usage.error;
   result.usage = st.usage;
   st.reply.deliver(std::move(result));
   self->quit();
@@ -55,6 +61,7 @@ void finish_with_templated_explanation(scorer_pointer self, const char* why) {
 
 void explain(scorer_pointer self) {
   auto& st = self->state;
+  st.decided = true;
   if (!st.task.explain)
     return finish(self, {});
   if (!st.gateway || scoring::is_blank_answer(st.task.item))
@@ -81,10 +88,25 @@ void explain(scorer_pointer self) {
       });
 }
 
-void use_keyword_rule(scorer_pointer self) {
+void use_keyword_rule(scorer_pointer self, const char* reason) {
   self->state.verdict
     = scoring::grade_short_answer_by_keywords(self->state.task.item);
+  self->state.fallback_reason = reason;
   explain(self);
+}
+
+// The answer's time is up: a decided verdict keeps its grader and gets the
+// templated explanation; an undecided one falls back to rules.
+void give_up(scorer_pointer self) {
+  auto& st = self->state;
+  if (!st.reply.pending())
+    return;
+  if (!st.decided) {
+    st.verdict = scoring::fallback_grade(st.task.item);
+    st.fallback_reason = fallback_reasons::answer_timeout;
+  }
+  finish_with_templated_explanation(
+    self, " (Explanation templated: the LLM did not answer in time.)");
 }
 
 void ask_for_score(scorer_pointer self) {
@@ -106,17 +128,23 @@ void ask_for_score(scorer_pointer self) {
         if (parsed.verdict) {
           st.verdict = scoring::grade_from_judgement(st.task.item,
                                                      *parsed.verdict);
+          // The reply held verdicts that disagree (one may be the
+          // student's text quoted back): a person decides.
+          if (parsed.ambiguous)
+            st.verdict.needs_review = true;
           return explain(self);
         }
         if (!st.asked_again) {
           st.asked_again = true;
           return ask_for_score(self);
         }
-        use_keyword_rule(self);
+        use_keyword_rule(self, fallback_reasons::unreadable_reply);
       },
       [=](caf::error& err) {
         note_error(self->state, err);
-        use_keyword_rule(self);
+        use_keyword_rule(self, err == ec::llm_budget_spent
+                                 ? fallback_reasons::token_budget
+                                 : fallback_reasons::llm_error);
       });
 }
 
@@ -137,20 +165,23 @@ void score(scorer_pointer self) {
     case question_type::short_answer:
       break;
   }
-  if (!st.gateway)
-    return use_keyword_rule(self);
+  if (!st.gateway) {
+    st.verdict = scoring::grade_short_answer_by_keywords(x);
+    return explain(self);
+  }
   ask_for_score(self);
 }
 
 } // namespace
 
 scorer_actor::behavior_type scorer(scorer_pointer self,
-                                   llm_gateway_actor gateway) {
+                                   llm_gateway_actor gateway,
+                                   scoring::answer_limits limits) {
   self->state.gateway = std::move(gateway);
   self->set_exception_handler(exception_to_error);
   return {
     [=](score_atom, scoring_task& task) -> caf::result<score_result> {
-      auto problems = scoring::validate(task.item);
+      auto problems = scoring::validate(task.item, limits);
       if (!problems.empty()) {
         self->quit();
         return caf::make_error(ec::invalid_answer,
@@ -160,19 +191,24 @@ scorer_actor::behavior_type scorer(scorer_pointer self,
       st.task = std::move(task);
       st.reply = self->make_response_promise<score_result>();
       auto reply = st.reply;
+      if (st.task.timeout_ms > 0)
+        self->delayed_send(self, std::chrono::milliseconds{st.task.timeout_ms},
+                           deadline_atom_v);
       score(self);
       return reply;
     },
+    [=](deadline_atom) { give_up(self); },
   };
 }
 
 scorer_actor spawn_scorer(caf::actor_system& sys) {
-  return sys.spawn(scorer, llm_gateway_actor{});
+  return sys.spawn(scorer, llm_gateway_actor{}, scoring::answer_limits{});
 }
 
-scorer_factory scorers_using(llm_gateway_actor gateway) {
-  return [gateway](caf::actor_system& sys) {
-    return sys.spawn(scorer, gateway);
+scorer_factory scorers_using(llm_gateway_actor gateway,
+                             scoring::answer_limits limits) {
+  return [gateway, limits](caf::actor_system& sys) {
+    return sys.spawn(scorer, gateway, limits);
   };
 }
 

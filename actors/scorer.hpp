@@ -8,6 +8,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/actors.hpp"
+#include "scoring/answer_limits.hpp"
 
 namespace grader {
 
@@ -24,6 +25,10 @@ struct scorer_state {
   llm_usage usage;
   /// Whether the score reply already failed to parse once.
   bool asked_again = false;
+  /// Whether `verdict` is decided; then only the explanation is missing.
+  bool decided = false;
+  /// Why the verdict came from fallback rules (see fallback_reasons).
+  std::string fallback_reason;
 };
 
 using scorer_pointer = scorer_actor::stateful_pointer<scorer_state>;
@@ -36,9 +41,10 @@ using scorer_pointer = scorer_actor::stateful_pointer<scorer_state>;
 /// fallback). Then the LLM explains the grade; a failed or empty
 /// explanation becomes the templated one, and the feedback says so. Without
 /// a gateway, short answers get the keyword rule and explanations are
-/// templated.
+/// templated. An answer over `limits` is invalid.
 scorer_actor::behavior_type scorer(scorer_pointer self,
-                                   llm_gateway_actor gateway);
+                                   llm_gateway_actor gateway,
+                                   scoring::answer_limits limits);
 
 /// Spawns the scorer of one answer. Batch coordinators call one of these per
 /// answer; tests pass their own to inject faults.
@@ -47,8 +53,10 @@ using scorer_factory = std::function<scorer_actor(caf::actor_system&)>;
 /// Spawns a scorer that works without an LLM.
 scorer_actor spawn_scorer(caf::actor_system& sys);
 
-/// A factory for scorers that call the LLM through `gateway`.
-scorer_factory scorers_using(llm_gateway_actor gateway);
+/// A factory for scorers that call the LLM through `gateway` and hold
+/// answers to `limits`.
+scorer_factory scorers_using(llm_gateway_actor gateway,
+                             scoring::answer_limits limits = {});
 
 /// Turns an exception escaping a handler into the actor's exit reason, with
 /// the exception's text, so the coordinator can report what went wrong.

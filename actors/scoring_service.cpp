@@ -24,7 +24,7 @@ scoring_service(scoring_service_pointer self, config settings,
   st.gateway = self->spawn<caf::linked>(llm_gateway, std::move(backend),
                                         settings);
   st.make_scorer = make_scorer ? std::move(make_scorer)
-                               : scorers_using(st.gateway);
+                               : scorers_using(st.gateway, settings.answer_limits);
   // A coordinator ends with its batch: forget it.
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& running = self->state.running;
@@ -35,7 +35,9 @@ scoring_service(scoring_service_pointer self, config settings,
     [=](score_atom, batch_request& batch) {
       auto& st = self->state;
       ++st.batches;
-      auto coordinator = self->spawn<caf::monitored>(
+      // On a thread of its own, the coordinator keeps its deadline even
+      // while costly answers occupy every scheduler thread.
+      auto coordinator = self->spawn<caf::monitored + caf::detached>(
         batch_coordinator, st.settings, st.make_scorer);
       if (!batch.session_id.empty())
         st.running.emplace(batch.session_id, coordinator);

@@ -8,6 +8,21 @@
 
 namespace grader {
 
+/// Why an answer was graded by fallback rules (score_result's
+/// `fallback_reason`).
+namespace fallback_reasons {
+/// An LLM call failed after its retries (see `llm_error`).
+inline constexpr const char* llm_error = "llm_error";
+/// The LLM replied twice with nothing that reads as a verdict.
+inline constexpr const char* unreadable_reply = "unreadable_reply";
+/// The token budget was spent before the call.
+inline constexpr const char* token_budget = "token_budget";
+/// The answer took longer than the answer timeout.
+inline constexpr const char* answer_timeout = "answer_timeout";
+/// The batch deadline came before the answer was scored.
+inline constexpr const char* deadline = "deadline";
+} // namespace fallback_reasons
+
 /// A scored answer.
 struct score_result {
   /// Unique identifier of this scoring attempt.
@@ -24,6 +39,12 @@ struct score_result {
   std::string explanation;
   /// ISO 8601 UTC time the grade was decided.
   std::string graded_at;
+  /// Why the answer was graded by fallback rules, empty otherwise: one of
+  /// the names in fallback_reasons.
+  std::string fallback_reason;
+  /// The first LLM error this answer met, empty when there was none. An
+  /// answer graded by the LLM may carry one too: its explanation failed.
+  std::string llm_error;
   /// LLM calls this answer made (summed into the batch metrics, not
   /// written per answer).
   llm_usage usage;
@@ -33,14 +54,17 @@ struct score_result {
            && x.index == y.index && x.answer_id == y.answer_id
            && x.question_id == y.question_id && x.user_id == y.user_id
            && x.verdict == y.verdict && x.explanation == y.explanation
-           && x.graded_at == y.graded_at && x.usage == y.usage;
+           && x.graded_at == y.graded_at
+           && x.fallback_reason == y.fallback_reason
+           && x.llm_error == y.llm_error && x.usage == y.usage;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, score_result& x) {
   return f(x.attempt_id, x.session_id, x.index, x.answer_id, x.question_id,
-           x.user_id, x.verdict, x.explanation, x.graded_at, x.usage);
+           x.user_id, x.verdict, x.explanation, x.graded_at,
+           x.fallback_reason, x.llm_error, x.usage);
 }
 
 } // namespace grader

@@ -15,16 +15,20 @@ struct scoring_task {
   answer item;
   /// Whether the scorer writes an explanation.
   bool explain = true;
+  /// Time the answer may take; the scorer then falls back to rules with
+  /// what it has. 0 for no limit of its own.
+  uint32_t timeout_ms = 0;
 
   friend bool operator==(const scoring_task& x, const scoring_task& y) {
     return x.session_id == y.session_id && x.index == y.index
-           && x.item == y.item && x.explain == y.explain;
+           && x.item == y.item && x.explain == y.explain
+           && x.timeout_ms == y.timeout_ms;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, scoring_task& x) {
-  return f(x.session_id, x.index, x.item, x.explain);
+  return f(x.session_id, x.index, x.item, x.explain, x.timeout_ms);
 }
 
 } // namespace grader

@@ -1,6 +1,8 @@
 #include "scoring/feedback.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <utf8proc.h>
@@ -33,29 +35,29 @@ std::string join(const std::vector<std::string>& items,
   return result;
 }
 
-bool contains(const std::vector<std::string>& items, const std::string& x) {
-  return std::find(items.begin(), items.end(), x) != items.end();
-}
-
 // Each keyword once, in the question's order.
 std::vector<std::string> distinct(const std::vector<std::string>& keywords) {
   std::vector<std::string> result;
-  for (const auto& keyword : keywords) {
-    if (!contains(result, keyword))
+  std::unordered_set<std::string_view> seen;
+  for (const auto& keyword : keywords)
+    if (seen.insert(keyword).second)
       result.push_back(keyword);
-  }
   return result;
 }
 
-// The expected keywords of a short answer that `g` did not find.
+// The expected keywords of a short answer that `g` did not find, each once,
+// in the question's order. Hash sets keep it linear: a question may list
+// many keywords.
 std::vector<std::string> missing_keywords(const answer& x, const grade& g) {
   std::vector<std::string> result;
   if (x.type != question_type::short_answer)
     return result;
-  for (const auto& keyword : distinct(x.correct_keywords)) {
-    if (!contains(g.keyword_matches, keyword))
+  std::unordered_set<std::string_view> found{g.keyword_matches.begin(),
+                                             g.keyword_matches.end()};
+  std::unordered_set<std::string_view> listed;
+  for (const auto& keyword : x.correct_keywords)
+    if (found.count(keyword) == 0 && listed.insert(keyword).second)
       result.push_back(keyword);
-  }
   return result;
 }
 

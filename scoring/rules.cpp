@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <string_view>
+#include <unordered_set>
 
 #include "scoring/feedback.hpp"
 #include "scoring/keywords.hpp"
@@ -42,11 +44,7 @@ grade rule_grade(const answer& x, bool is_correct) {
 // Each keyword counts once however often the question lists it, matching
 // match_keywords, which reports each keyword at most once.
 size_t count_distinct(const std::vector<std::string>& keywords) {
-  std::vector<std::string> seen;
-  for (const auto& keyword : keywords) {
-    if (std::find(seen.begin(), seen.end(), keyword) == seen.end())
-      seen.push_back(keyword);
-  }
+  std::unordered_set<std::string_view> seen{keywords.begin(), keywords.end()};
   return seen.size();
 }
 
@@ -128,6 +126,15 @@ grade fallback_grade(const answer& x) {
       break;
   }
   return grade_short_answer_by_keywords(x);
+}
+
+grade deferred_grade(const answer&) {
+  grade result;
+  result.by = graded_by::fallback;
+  result.needs_review = true;
+  result.feedback = "Not graded: the batch deadline came first. A teacher "
+                    "will review this answer.";
+  return result;
 }
 
 } // namespace grader::scoring

@@ -47,4 +47,9 @@ grade grade_from_judgement(const answer& x, const judged_score& verdict);
 /// answers; always graded_by fallback.
 grade fallback_grade(const answer& x);
 
+/// The grade of an answer there was no time left to apply even the
+/// fallback rules to: score 0, graded_by fallback, needs_review set, and
+/// feedback saying so, so that a person grades it.
+grade deferred_grade(const answer& x);
+
 } // namespace grader::scoring

@@ -60,6 +60,9 @@ inline scorer_actor::behavior_type faulty_scorer(scorer_actor::pointer self) {
       return self->delegate(spawn_scorer(self->system()), score_atom_v,
                             std::move(task));
     },
+    // Stuck like a scorer busy with one costly answer: the coordinator's
+    // own timeout must end it.
+    [=](deadline_atom) {},
   };
 }
 
@@ -93,6 +96,7 @@ struct scorer_census {
             return self->delegate(spawn_scorer(self->system()), score_atom_v,
                                   std::move(task));
           },
+          [=](deadline_atom) {},
         };
       });
     };

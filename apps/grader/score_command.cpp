@@ -32,6 +32,7 @@
 #include "messages/error.hpp"
 #include "messages/json_codec.hpp"
 #include "apps/grader/output_file.hpp"
+#include "apps/grader/exit_watchdog.hpp"
 #include "apps/grader/journal.hpp"
 #include "apps/grader/progress_display.hpp"
 #include "apps/grader/signal_watch.hpp"
@@ -66,6 +67,7 @@ struct score_options {
   std::string ca_file;
   bool insecure = false;
   uint64_t token_budget = 0;
+  scoring::answer_limits answer_limits;
   std::string format = "json";
   std::string progress = "auto";
   bool quiet = false;
@@ -278,6 +280,7 @@ int run_score(score_options opts) {
   settings.retries = opts.retries;
   settings.llm_timeout = std::chrono::milliseconds{opts.llm_timeout_ms};
   settings.token_budget = opts.token_budget;
+  settings.answer_limits = opts.answer_limits;
   auto deadline = opts.deadline_ms > 0
                     ? std::chrono::milliseconds{opts.deadline_ms}
                     : settings.deadline;
@@ -285,6 +288,7 @@ int run_score(score_options opts) {
   register_message_types(cfg);
   cfg.set("scheduler.max-threads",
           static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  exit_watchdog watchdog;
   caf::actor_system sys{cfg};
   auto service = spawn_scoring_service(sys, settings, make_backend(opts));
   progress_settings display;
@@ -344,6 +348,9 @@ int run_score(score_options opts) {
   }
   caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+  // The output and the journal are on disk: a scorer still busy with a
+  // costly answer may hold the shutdown only this long.
+  watchdog.arm(code, std::chrono::seconds{3});
   return code;
 }
 
@@ -445,6 +452,30 @@ void add_score_command(CLI::App& app, int& result) {
                   "remaining answers fall back to rules (0: no budget)")
     ->capture_default_str()
     ->group(llm);
+  auto* limits = "Limits";
+  cmd->add_option("--max-answer-bytes", opts->answer_limits.max_answer_bytes,
+                  "Longest user_answer scored; a longer one is an invalid "
+                  "answer")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(limits);
+  cmd->add_option("--max-keywords", opts->answer_limits.max_keywords,
+                  "Most correct_keywords of one answer")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(limits);
+  cmd->add_option("--max-keyword-bytes",
+                  opts->answer_limits.max_keyword_bytes,
+                  "Longest keyword")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(limits);
+  cmd->add_option("--max-correct-answer-bytes",
+                  opts->answer_limits.max_correct_answer_bytes,
+                  "Longest correct_answer")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(limits);
   cmd->add_flag("--insecure", opts->insecure,
                 "Do not check the endpoint's TLS certificate (unsafe)")
     ->group(llm);
