@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "messages/error.hpp"
+#include "messages/json_reader.hpp"
+#include "scoring/display_text.hpp"
 
 namespace grader {
 
@@ -17,292 +19,7 @@ namespace {
 
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
-
-// -- reading -----------------------------------------------------------------
-
-std::string type_name_of(const json& x) {
-  return x.is_number_integer() ? "integer" : x.type_name();
-}
-
-// An identifier may be a string or an integer: many platforms number users.
-std::optional<std::string> read_id(const json& item, const char* field,
-                                   std::vector<std::string>& problems) {
-  auto i = item.find(field);
-  if (i == item.end() || i->is_null())
-    return std::string{};
-  if (i->is_string())
-    return i->get<std::string>();
-  if (i->is_number_integer())
-    return i->dump();
-  problems.push_back(std::string{field} + " must be a string or an integer, got "
-                     + type_name_of(*i));
-  return std::nullopt;
-}
-
-// A chosen answer may be a string, an integer (choice 2) or a boolean (true
-// for a true/false question); null means the student gave no answer.
-std::string read_choice(const json& item, const char* field,
-                        std::vector<std::string>& problems) {
-  auto i = item.find(field);
-  if (i == item.end() || i->is_null())
-    return {};
-  if (i->is_string())
-    return i->get<std::string>();
-  if (i->is_boolean())
-    return i->get<bool>() ? "true" : "false";
-  if (i->is_number_integer())
-    return i->dump();
-  problems.push_back(std::string{field}
-                     + " must be a string, an integer or a boolean, got "
-                     + type_name_of(*i));
-  return {};
-}
-
-std::string read_text(const json& item, const char* field,
-                      std::vector<std::string>& problems) {
-  auto i = item.find(field);
-  if (i == item.end() || i->is_null())
-    return {};
-  if (i->is_string())
-    return i->get<std::string>();
-  problems.push_back(std::string{field} + " must be a string, got "
-                     + type_name_of(*i));
-  return {};
-}
-
-std::vector<std::string> read_keywords(const json& item,
-                                       std::vector<std::string>& problems) {
-  std::vector<std::string> result;
-  auto i = item.find("correct_keywords");
-  if (i == item.end() || i->is_null())
-    return result;
-  if (!i->is_array()) {
-    problems.push_back("correct_keywords must be an array of strings, got "
-                       + type_name_of(*i));
-    return result;
-  }
-  for (size_t k = 0; k < i->size(); ++k) {
-    const auto& keyword = (*i)[k];
-    if (keyword.is_string())
-      result.push_back(keyword.get<std::string>());
-    else
-      problems.push_back("correct_keywords[" + std::to_string(k)
-                         + "] must be a string, got " + type_name_of(keyword));
-  }
-  return result;
-}
-
-int32_t read_difficulty(const json& item, std::vector<std::string>& problems) {
-  auto i = item.find("difficulty");
-  if (i == item.end() || i->is_null())
-    return 0;
-  if (!i->is_number_integer()) {
-    problems.push_back("difficulty must be an integer from 1 to 10, got "
-                       + (i->is_number() ? i->dump() : type_name_of(*i)));
-    return 0;
-  }
-  // Out-of-range values are left for validation to report, but they must
-  // survive the narrowing to int32 without wrapping into the valid range.
-  auto value = i->is_number_unsigned()
-                 ? static_cast<int64_t>(std::min<uint64_t>(
-                   i->get<uint64_t>(), std::numeric_limits<int32_t>::max()))
-                 : i->get<int64_t>();
-  if (value > std::numeric_limits<int32_t>::max()
-      || value < std::numeric_limits<int32_t>::min()) {
-    problems.push_back("difficulty must be from 1 to 10, got " + i->dump());
-    return 0;
-  }
-  return static_cast<int32_t>(value);
-}
-
-std::optional<question_type> read_question_type(
-  const json& item, std::vector<std::string>& problems) {
-  auto i = item.find("question_type");
-  if (i == item.end() || i->is_null()) {
-    problems.emplace_back("question_type required");
-    return std::nullopt;
-  }
-  if (!i->is_string()) {
-    problems.push_back("question_type must be a string, got "
-                       + type_name_of(*i));
-    return std::nullopt;
-  }
-  auto name = i->get<std::string>();
-  auto type = scoring::parse_question_type(name);
-  if (!type)
-    problems.push_back("question_type '" + name
-                       + "' is unknown (expected multiple_choice, "
-                         "true_false or short_answer)");
-  return type;
-}
-
-// Turns one item of the batch into an answer, or into a rejected entry whose
-// message lists every field that is of the wrong JSON type. Whether the
-// values make sense (blank ids, missing keywords) is for scoring::validate,
-// which the scorer runs for every answer, also those sent by a host.
-void read_item(const json& item, uint64_t index, batch_request& out) {
-  score_failure rejected;
-  rejected.index = index;
-  if (!item.is_object()) {
-    rejected.code = ec::malformed_item;
-    rejected.message = "answer must be a JSON object, got "
-                       + type_name_of(item);
-    out.rejected.push_back(std::move(rejected));
-    return;
-  }
-  std::vector<std::string> problems;
-  answer x;
-  auto answer_id = read_id(item, "answer_id", problems);
-  auto user_id = read_id(item, "user_id", problems);
-  auto question_id = read_id(item, "question_id", problems);
-  auto type = read_question_type(item, problems);
-  if (!item.contains("user_answer"))
-    problems.emplace_back("user_answer required");
-  x.user_answer = read_choice(item, "user_answer", problems);
-  x.correct_answer = read_choice(item, "correct_answer", problems);
-  x.correct_keywords = read_keywords(item, problems);
-  x.difficulty = read_difficulty(item, problems);
-  x.category = read_text(item, "category", problems);
-  if (problems.empty()) {
-    x.answer_id = std::move(*answer_id);
-    x.user_id = std::move(*user_id);
-    x.question_id = std::move(*question_id);
-    x.type = *type;
-    out.answers.push_back(std::move(x));
-    return;
-  }
-  rejected.answer_id = answer_id.value_or("");
-  rejected.user_id = user_id.value_or("");
-  rejected.question_id = question_id.value_or("");
-  rejected.code = ec::invalid_answer;
-  for (const auto& problem : problems) {
-    if (!rejected.message.empty())
-      rejected.message += "; ";
-    rejected.message += problem;
-  }
-  out.rejected.push_back(std::move(rejected));
-}
-
-// nlohmann's message reads "[json.exception.parse_error.101] parse error at
-// line 3, column 7: syntax error ..."; keep what follows the position.
-std::string parse_error_reason(const json::parse_error& e) {
-  std::string what = e.what();
-  auto column = what.find("column ");
-  auto colon = what.find(": ", column == std::string::npos ? 0 : column);
-  return colon == std::string::npos ? what : what.substr(colon + 2);
-}
-
-// The line and column of byte `offset` (1-based, as nlohmann counts it).
-std::string position_of(std::string_view text, size_t offset) {
-  size_t line = 1;
-  size_t column = 1;
-  for (size_t i = 0; i + 1 < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-caf::error unreadable(std::string text) {
-  return caf::make_error(ec::unreadable_input, std::move(text));
-}
-
-bool is_blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    auto end = text.find('\n');
-    lines.push_back(text.substr(0, end));
-    if (end == std::string_view::npos)
-      break;
-    text.remove_prefix(end + 1);
-  }
-  return lines;
-}
-
-// JSON Lines: every non-blank line is one answer. A line that is not JSON
-// becomes a rejected item; the batch goes on.
-batch_request read_json_lines(std::string_view text) {
-  batch_request result;
-  auto lines = split_lines(text);
-  uint64_t index = 0;
-  for (size_t n = 0; n < lines.size(); ++n) {
-    if (is_blank(lines[n]))
-      continue;
-    try {
-      read_item(json::parse(lines[n]), index, result);
-    } catch (const json::parse_error& e) {
-      score_failure rejected;
-      rejected.index = index;
-      rejected.code = ec::malformed_item;
-      rejected.message = "line " + std::to_string(n + 1)
-                         + " is not valid JSON: " + parse_error_reason(e);
-      result.rejected.push_back(std::move(rejected));
-    }
-    ++index;
-  }
-  return result;
-}
-
-bool first_line_is_object(std::string_view text) {
-  for (auto line : split_lines(text)) {
-    if (is_blank(line))
-      continue;
-    auto parsed = json::parse(line, nullptr, false);
-    return parsed.is_object();
-  }
-  return false;
-}
-
-caf::expected<batch_request> read_items(const json& items) {
-  batch_request result;
-  for (size_t i = 0; i < items.size(); ++i)
-    read_item(items[i], i, result);
-  return result;
-}
-
-caf::expected<batch_request> read_document(const json& doc) {
-  if (doc.is_array())
-    return read_items(doc);
-  if (!doc.is_object())
-    return unreadable("input must be a batch object, an array of answers or "
-                      "JSON Lines, got "
-                      + type_name_of(doc));
-  auto answers = doc.find("answers");
-  if (answers == doc.end()) {
-    // A one-line JSON Lines file holds a single answer object.
-    if (doc.contains("question_type") || doc.contains("user_answer")) {
-      batch_request result;
-      read_item(doc, 0, result);
-      return result;
-    }
-    return unreadable("input object has no \"answers\" array");
-  }
-  if (!answers->is_array())
-    return unreadable("answers must be an array, got "
-                      + type_name_of(*answers));
-  std::string session_id;
-  if (auto i = doc.find("session_id"); i != doc.end() && !i->is_null()) {
-    if (i->is_string())
-      session_id = i->get<std::string>();
-    else if (i->is_number_integer())
-      session_id = i->dump();
-    else
-      return unreadable("session_id must be a string, got "
-                        + type_name_of(*i));
-  }
-  auto result = read_items(*answers);
-  if (result)
-    result->session_id = std::move(session_id);
-  return result;
-}
+using detail::json_type_name;
 
 // -- writing -----------------------------------------------------------------
 
@@ -363,23 +80,8 @@ ordered_json to_json(const batch_metrics& x) {
   return out;
 }
 
-} // namespace
 
-caf::expected<batch_request> read_batch(std::string_view text) {
-  // A byte order mark is legal at the start of a UTF-8 file and not JSON.
-  if (text.substr(0, 3) == "\xEF\xBB\xBF")
-    text.remove_prefix(3);
-  if (is_blank(text))
-    return unreadable("input is empty");
-  try {
-    return read_document(json::parse(text));
-  } catch (const json::parse_error& e) {
-    if (first_line_is_object(text))
-      return read_json_lines(text);
-    return unreadable(position_of(text, e.byte) + ": "
-                      + parse_error_reason(e));
-  }
-}
+} // namespace
 
 std::string write_batch_result(const batch_result& x) {
   ordered_json out;
@@ -399,6 +101,7 @@ std::string write_batch_result(const batch_result& x) {
   // throw away a whole batch result.
   return out.dump(2, ' ', false, ordered_json::error_handler_t::replace);
 }
+
 
 namespace {
 
@@ -438,17 +141,61 @@ bool fits_int32(const json& x) {
          && value <= std::numeric_limits<int32_t>::max();
 }
 
+bool is_digits(std::string_view text, size_t from, size_t count) {
+  if (from + count > text.size())
+    return false;
+  for (auto i = from; i < from + count; ++i)
+    if (text[i] < '0' || text[i] > '9')
+      return false;
+  return true;
+}
+
+int two_digits(std::string_view text, size_t from) {
+  return (text[from] - '0') * 10 + (text[from + 1] - '0');
+}
+
+// Whether `text` is a time as scoring::format_utc writes it:
+// `2026-11-27T18:41:50.123Z`, the fraction optional.
+bool is_utc_time(std::string_view text) {
+  if (text.size() < 20 || !is_digits(text, 0, 4) || text[4] != '-'
+      || !is_digits(text, 5, 2) || text[7] != '-' || !is_digits(text, 8, 2)
+      || text[10] != 'T' || !is_digits(text, 11, 2) || text[13] != ':'
+      || !is_digits(text, 14, 2) || text[16] != ':' || !is_digits(text, 17, 2))
+    return false;
+  auto month = two_digits(text, 5);
+  auto day = two_digits(text, 8);
+  if (month < 1 || month > 12 || day < 1 || day > 31
+      || two_digits(text, 11) > 23 || two_digits(text, 14) > 59
+      || two_digits(text, 17) > 60)
+    return false;
+  size_t i = 19;
+  if (text[i] == '.') {
+    auto digits = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+      ++i;
+    if (i == digits || i - digits > 9)
+      return false;
+  }
+  return i + 1 == text.size() && text[i] == 'Z';
+}
+
+// Input quoted in a message.
+std::string shown(std::string_view text) {
+  return scoring::escape_for_display(text, 64);
+}
+
 // An object of grader's output whose fields are read strictly: grader wrote
 // every one of them, so a missing field or a value of the wrong type means
-// the text is not grader's output. Errors name the field by its path
-// (`results[2].score`).
+// the text is not grader's output, and so does a value grader never writes
+// (a score above 100, an unknown error code). Errors name the field by its
+// path (`results[2].score`).
 class fields {
 public:
   fields(const json& object, std::string path)
     : object_(object), path_(std::move(path)) {
     if (!object_.is_object())
       throw field_error((path_.empty() ? "expected" : path_ + " must be")
-                        + " a JSON object, got " + type_name_of(object_));
+                        + " a JSON object, got " + json_type_name(object_));
   }
 
   std::string text(const char* name) const {
@@ -471,8 +218,24 @@ public:
     return x.get<int32_t>();
   }
 
-  double number(const char* name) const {
-    return find(name, is_number, "a number").get<double>();
+  // An integer from `low` to `high`.
+  int32_t int32_in(const char* name, int32_t low, int32_t high) const {
+    auto value = int32(name);
+    if (value < low || value > high)
+      throw field_error(path_of(name) + " must be " + std::to_string(low)
+                        + ".." + std::to_string(high) + ", got "
+                        + std::to_string(value));
+    return value;
+  }
+
+  // A number from `low` to `high`.
+  double number_in(const char* name, int low, int high) const {
+    const auto& x = find(name, is_number, "a number");
+    auto value = x.get<double>();
+    if (!(value >= low && value <= high))
+      throw field_error(path_of(name) + " must be " + std::to_string(low)
+                        + ".." + std::to_string(high) + ", got " + x.dump());
+    return value;
   }
 
   bool flag(const char* name) const {
@@ -486,10 +249,21 @@ public:
       if (!list[i].is_string())
         throw field_error(path_of(name) + "[" + std::to_string(i)
                           + "] must be a string, got "
-                          + type_name_of(list[i]));
+                          + json_type_name(list[i]));
       result.push_back(list[i].get<std::string>());
     }
     return result;
+  }
+
+  // A time as grader writes it (`graded_at`).
+  std::string time(const char* name) const {
+    auto value = text(name);
+    if (!is_utc_time(value))
+      throw field_error(path_of(name)
+                        + " must be a UTC time like "
+                          "2026-11-27T18:41:50.123Z, got '"
+                        + shown(value) + "'");
+    return value;
   }
 
   // A name among those `parse` knows (`graded_by`, `error.code`).
@@ -499,7 +273,7 @@ public:
     auto value = text(name);
     if (auto x = parse(value))
       return *x;
-    throw field_error(path_of(name) + " '" + value + "' is unknown");
+    throw field_error(path_of(name) + " '" + shown(value) + "' is unknown");
   }
 
   fields object(const char* name) const {
@@ -516,6 +290,10 @@ public:
     return result;
   }
 
+  std::string path_of(const char* name) const {
+    return path_.empty() ? name : path_ + "." + name;
+  }
+
 private:
   using predicate = bool (*)(const json&);
 
@@ -527,10 +305,6 @@ private:
   static bool is_array(const json& x) { return x.is_array(); }
   static bool is_object(const json& x) { return x.is_object(); }
 
-  std::string path_of(const char* name) const {
-    return path_.empty() ? name : path_ + "." + name;
-  }
-
   const json& find(const char* name, predicate has_type,
                    const char* expected) const {
     auto i = object_.find(name);
@@ -538,7 +312,7 @@ private:
       throw field_error(path_of(name) + " required");
     if (!has_type(*i))
       throw field_error(path_of(name) + " must be " + expected + ", got "
-                        + type_name_of(*i));
+                        + json_type_name(*i));
     return *i;
   }
 
@@ -555,11 +329,11 @@ score_result read_result(const fields& in) {
   x.question_id = in.text("question_id");
   x.user_id = in.text("user_id");
   x.verdict.is_correct = in.flag("is_correct");
-  x.verdict.score = in.int32("score");
+  x.verdict.score = in.int32_in("score", 0, 100);
   x.explanation = in.text("explanation");
   x.verdict.keyword_matches = in.texts("keyword_matches");
   x.verdict.feedback = in.text("feedback");
-  x.graded_at = in.text("graded_at");
+  x.graded_at = in.time("graded_at");
   x.verdict.by = in.enumerator("graded_by", parse_graded_by);
   x.verdict.needs_review = in.flag("needs_review");
   return x;
@@ -573,6 +347,8 @@ score_failure read_failure(const fields& in) {
   x.user_id = in.text("user_id");
   auto error = in.object("error");
   x.code = error.enumerator("code", parse_ec);
+  if (x.code == ec::none)
+    throw field_error(error.path_of("code") + " 'none' names no failure");
   x.message = error.text("message");
   return x;
 }
@@ -582,11 +358,27 @@ batch_stats read_stats(const fields& in) {
   x.total_count = in.count("total_count");
   x.successful_count = in.count("successful_count");
   x.failed_count = in.count("failed_count");
-  x.average_score = in.number("average_score");
+  x.average_score = in.number_in("average_score", 0, 100);
   x.correct_count = in.count("correct_count");
-  x.correct_rate = in.number("correct_rate");
+  x.correct_rate = in.number_in("correct_rate", 0, 1);
   x.fallback_count = in.count("fallback_count");
   x.needs_review_count = in.count("needs_review_count");
+  // The counts of one batch add up.
+  if (x.successful_count > x.total_count
+      || x.total_count - x.successful_count != x.failed_count)
+    throw field_error(in.path_of("total_count") + " "
+                      + std::to_string(x.total_count)
+                      + " is not successful_count + failed_count ("
+                      + std::to_string(x.successful_count) + " + "
+                      + std::to_string(x.failed_count) + ")");
+  for (auto [name, value] : {std::pair{"correct_count", x.correct_count},
+                             std::pair{"fallback_count", x.fallback_count},
+                             std::pair{"needs_review_count",
+                                       x.needs_review_count}})
+    if (value > x.successful_count)
+      throw field_error(in.path_of(name) + " " + std::to_string(value)
+                        + " is more than successful_count "
+                        + std::to_string(x.successful_count));
   return x;
 }
 
@@ -611,14 +403,55 @@ outcome_line read_outcome(const fields& line) {
     return read_result(line);
   if (type == "failure")
     return read_failure(line);
-  throw field_error("type must be \"result\" or \"failure\", got \"" + type
-                    + "\"");
+  throw field_error("type must be \"result\" or \"failure\", got \""
+                    + shown(type) + "\"");
 }
 
-// The message of a parse error within one line.
-std::string line_parse_error(const json::parse_error& e) {
-  return "not valid JSON at column " + std::to_string(e.byte) + ": "
-         + parse_error_reason(e);
+// The one JSON value of a line of JSON Lines output or of a journal. A line
+// that is not one JSON value, or holds a value that cannot be read (a key
+// given twice, a huge number, invalid UTF-8), throws.
+json read_line_json(std::string_view line) {
+  auto read = detail::read_json_value(line);
+  if (read.error)
+    throw field_error("not valid JSON at column "
+                      + std::to_string(read.error->offset + 1) + ": "
+                      + read.error->reason);
+  if (auto stray = detail::first_non_blank(line, read.end);
+      stray != std::string_view::npos)
+    throw field_error("not valid JSON at column " + std::to_string(stray + 1)
+                      + ": unexpected text after the value: "
+                      + detail::excerpt_at(line, stray));
+  if (!read.problems.empty())
+    throw field_error(read.problems.front().text("line"));
+  return std::move(read.value);
+}
+
+// An earlier output accounts for each position of its batch once: as many
+// results and failures as its statistics count, every index below
+// total_count, none twice.
+void check_outcomes(const batch_result& x) {
+  auto count_of = [](const char* what, size_t have, uint64_t counted) {
+    if (have != counted)
+      throw field_error("batch_stats counts " + std::to_string(counted) + " "
+                        + what + ", the output holds "
+                        + std::to_string(have));
+  };
+  count_of("results", x.results.size(), x.stats.successful_count);
+  count_of("failures", x.failures.size(), x.stats.failed_count);
+  std::vector<bool> seen(x.stats.total_count);
+  auto check = [&](uint64_t index) {
+    if (index >= x.stats.total_count)
+      throw field_error("index " + std::to_string(index)
+                        + " is out of range for a batch of "
+                        + std::to_string(x.stats.total_count) + " answers");
+    if (seen[index])
+      throw field_error("index " + std::to_string(index) + " appears twice");
+    seen[index] = true;
+  };
+  for (const auto& result : x.results)
+    check(result.index);
+  for (const auto& failure : x.failures)
+    check(failure.index);
 }
 
 void sort_by_index(batch_result& x) {
@@ -627,6 +460,10 @@ void sort_by_index(batch_result& x) {
   };
   std::stable_sort(x.results.begin(), x.results.end(), by_index);
   std::stable_sort(x.failures.begin(), x.failures.end(), by_index);
+}
+
+caf::error unreadable(std::string text) {
+  return caf::make_error(ec::unreadable_input, std::move(text));
 }
 
 // The document write_batch_result writes. `failed_question_ids` is not
@@ -642,6 +479,7 @@ caf::expected<batch_result> read_result_document(const json& doc) {
       result.failures.push_back(read_failure(item));
     result.stats = read_stats(in.object("batch_stats"));
     result.metrics = read_metrics(in.object("metrics"));
+    check_outcomes(result);
     sort_by_index(result);
     return result;
   } catch (const field_error& e) {
@@ -654,16 +492,20 @@ caf::expected<batch_result> read_result_document(const json& doc) {
 caf::expected<batch_result> read_result_lines(std::string_view text) {
   batch_result result;
   bool has_summary = false;
-  auto lines = split_lines(text);
-  for (size_t n = 0; n < lines.size(); ++n) {
-    if (is_blank(lines[n]))
+  size_t number = 0;
+  while (!text.empty()) {
+    ++number;
+    auto end = text.find('\n');
+    auto line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    if (detail::first_non_blank(line) == std::string_view::npos)
       continue;
-    auto where = "line " + std::to_string(n + 1) + ": ";
+    auto where = "line " + std::to_string(number) + ": ";
     try {
-      auto parsed = json::parse(lines[n]);
-      fields line{parsed, ""};
-      if (line.text("type") != "summary") {
-        auto outcome = read_outcome(line);
+      auto parsed = read_line_json(line);
+      fields in{parsed, ""};
+      if (in.text("type") != "summary") {
+        auto outcome = read_outcome(in);
         if (auto* x = std::get_if<score_result>(&outcome))
           result.results.push_back(std::move(*x));
         else
@@ -673,17 +515,20 @@ caf::expected<batch_result> read_result_lines(std::string_view text) {
       if (has_summary)
         return unreadable(where + "a second summary line");
       has_summary = true;
-      result.session_id = line.text("session_id");
-      result.stats = read_stats(line.object("batch_stats"));
-      result.metrics = read_metrics(line.object("metrics"));
-    } catch (const json::parse_error& e) {
-      return unreadable(where + line_parse_error(e));
+      result.session_id = in.text("session_id");
+      result.stats = read_stats(in.object("batch_stats"));
+      result.metrics = read_metrics(in.object("metrics"));
     } catch (const field_error& e) {
       return unreadable(where + e.what());
     }
   }
   if (!has_summary)
     return unreadable("no summary line: the output is incomplete");
+  try {
+    check_outcomes(result);
+  } catch (const field_error& e) {
+    return unreadable(e.what());
+  }
   sort_by_index(result);
   return result;
 }
@@ -709,36 +554,44 @@ std::string write_summary_line(const batch_result& x) {
   return write_line("summary", body);
 }
 
+
 caf::expected<outcome_line> read_outcome_line(std::string_view line) {
   try {
-    auto parsed = json::parse(line);
+    auto parsed = read_line_json(line);
     return read_outcome(fields{parsed, ""});
-  } catch (const json::parse_error& e) {
-    return unreadable(line_parse_error(e));
   } catch (const field_error& e) {
     return unreadable(e.what());
   }
 }
 
+bool is_one_json_value(std::string_view line) {
+  auto read = detail::read_json_value(line);
+  return !read.error
+         && detail::first_non_blank(line, read.end) == std::string_view::npos;
+}
+
 caf::expected<batch_result> read_batch_result(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF")
     text.remove_prefix(3);
-  if (is_blank(text))
+  if (detail::first_non_blank(text) == std::string_view::npos)
     return unreadable("input is empty");
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // JSON Lines of more than one line do not parse as one document.
-    if (first_line_is_object(text))
-      return read_result_lines(text);
-    return unreadable(position_of(text, e.byte) + ": "
-                      + parse_error_reason(e));
-  }
-  // JSON Lines of an empty batch are its summary line alone.
-  if (doc.is_object() && doc.contains("type"))
+  // The first value decides the form: a line of JSON Lines output names its
+  // type, the document does not.
+  auto first = detail::read_json_value(text);
+  if (first.error)
+    return unreadable(detail::position_in(text, first.error->offset) + ": "
+                      + first.error->reason);
+  if (first.value.is_object() && first.value.contains("type"))
     return read_result_lines(text);
-  return read_result_document(doc);
+  if (!first.problems.empty())
+    return unreadable(detail::position_in(text, first.problems.front().offset)
+                      + ": " + first.problems.front().text("input"));
+  if (auto stray = detail::first_non_blank(text, first.end);
+      stray != std::string_view::npos)
+    return unreadable(detail::position_in(text, stray)
+                      + ": unexpected text after the document: "
+                      + detail::excerpt_at(text, stray));
+  return read_result_document(first.value);
 }
 
 } // namespace grader

@@ -6,19 +6,14 @@
 
 #include <caf/expected.hpp>
 
+#include "messages/batch_reader.hpp"
 #include "messages/batch_request.hpp"
 #include "messages/batch_result.hpp"
 
 namespace grader {
 
-/// Reads the text of a batch file in any of its three forms: an object
-/// `{"session_id": ..., "answers": [...]}`, a bare array of answers, or JSON
-/// Lines (one answer object per line). An item that is not a well-typed
-/// answer does not spoil the batch: it goes under `rejected` with its index
-/// and a message naming the field (`difficulty must be an integer, got
-/// string`). Only input that cannot be read as a batch at all is an error
-/// (`ec::unreadable_input`), whose text says where (`line 3, column 7: ...`).
-caf::expected<batch_request> read_batch(std::string_view text);
+// read_batch, the reader of batch files, lives in messages/batch_reader.hpp
+// (included above).
 
 /// The batch result as pretty-printed JSON in the layout of DESIGN.md
 /// (`results`, `failures`, `failed_question_ids`, `batch_stats`, `metrics`).
@@ -44,15 +39,26 @@ using outcome_line = std::variant<score_result, score_failure>;
 
 /// Reads a line written by write_result_line or write_failure_line back into
 /// the value written (a result's `usage` is not written and reads as zero).
+/// Every value must be one grader writes: a score of 0..100, a known
+/// `graded_by` and error code, a `graded_at` time, valid UTF-8, no key twice.
 /// Anything else is an `ec::unreadable_input` error saying what is wrong
-/// (`score must be an integer, got string`).
+/// (`score must be an integer, got string`, `score must be 0..100, got
+/// 12345`).
 caf::expected<outcome_line> read_outcome_line(std::string_view line);
+
+/// Whether `line` holds one JSON value and nothing else, whatever its
+/// fields: a line cut short by a crash does not, a line with a wrong value
+/// does.
+bool is_one_json_value(std::string_view line);
 
 /// Reads an earlier output back, as write_batch_result wrote it or as JSON
 /// Lines (result and failure lines plus one summary line), so that its
 /// failures can be scored again. Results and failures come back in index
-/// order. Text that is neither is an `ec::unreadable_input` error saying
-/// where (`line 4: error.code 'oops' is unknown`).
+/// order. Values are checked as read_outcome_line checks them, and the
+/// output must agree with its own `batch_stats`: counts that add up, every
+/// index below `total_count` once. Text that is neither is an
+/// `ec::unreadable_input` error saying where (`line 4: error.code 'oops' is
+/// unknown`).
 caf::expected<batch_result> read_batch_result(std::string_view text);
 
 } // namespace grader

@@ -1,10 +1,18 @@
 #include "apps/grader/argument_sources.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
+#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/Config.hpp>
+
+#include "scoring/display_text.hpp"
 
 namespace grader::app {
 
@@ -21,19 +29,78 @@ std::string config_path(const std::vector<std::string>& args) {
   return {};
 }
 
+// A config file holds a few dozen settings; anything near this size is not
+// one.
+constexpr size_t max_config_bytes = 1024 * 1024;
+
+// Whether `info` is of the null device: `--config /dev/null` is the usual
+// way to say "no config file", and it reads as empty.
+bool is_null_device(const struct stat& info) {
+  struct stat null_device;
+  return S_ISCHR(info.st_mode) && ::stat("/dev/null", &null_device) == 0
+         && info.st_rdev == null_device.st_rdev;
+}
+
+// The text of the config file at `path`. Only a regular file (or the null
+// device) is read: a directory would read as nothing and a device or FIFO
+// might never end.
+std::optional<std::string> config_text(const std::string& path,
+                                       std::string& error) {
+  auto name = "config file '" + scoring::escape_for_display(path) + "'";
+  auto fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    error = "cannot read " + name;
+    return std::nullopt;
+  }
+  struct fd_closer {
+    int fd;
+    ~fd_closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info;
+  if (::fstat(fd, &info) != 0) {
+    error = "cannot read " + name + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  if (is_null_device(info))
+    return std::string{};
+  if (!S_ISREG(info.st_mode)) {
+    error = name + ": not a regular file";
+    return std::nullopt;
+  }
+  std::string text;
+  char block[65536];
+  for (;;) {
+    auto got = ::read(fd, block, sizeof block);
+    if (got == 0)
+      return text;
+    if (got < 0) {
+      if (errno == EINTR)
+        continue;
+      error = "cannot read " + name + ": " + std::strerror(errno);
+      return std::nullopt;
+    }
+    text.append(block, static_cast<size_t>(got));
+    if (text.size() > max_config_bytes) {
+      error = name + ": larger than " + std::to_string(max_config_bytes)
+              + " bytes";
+      return std::nullopt;
+    }
+  }
+}
+
 bool read_config_file(const std::string& path,
                       const std::vector<std::string>& known_options,
                       std::vector<std::string>& out, std::string& error) {
-  std::ifstream in{path};
-  if (!in) {
-    error = "cannot read config file '" + path + "'";
+  auto text = config_text(path, error);
+  if (!text)
     return false;
-  }
+  auto file = "config file '" + scoring::escape_for_display(path) + "'";
   std::vector<CLI::ConfigItem> items;
   try {
+    std::istringstream in{*text};
     items = CLI::ConfigTOML{}.from_config(in);
   } catch (const std::exception& e) {
-    error = "config file '" + path + "': " + e.what();
+    error = file + ": " + scoring::escape_for_display(e.what(), 200);
     return false;
   }
   for (const auto& item : items) {
@@ -45,8 +112,8 @@ bool read_config_file(const std::string& path,
     if (std::find(known_options.begin(), known_options.end(), name)
           == known_options.end()
         || name == "config") {
-      error = "config file '" + path + "': unknown setting '" + item.name
-              + "'";
+      error = file + ": unknown setting '"
+              + scoring::escape_for_display(item.name, 64) + "'";
       return false;
     }
     if (item.inputs.size() == 1

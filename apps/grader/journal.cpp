@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "messages/error.hpp"
+#include "scoring/display_text.hpp"
 
 namespace grader::app {
 
@@ -28,8 +29,14 @@ std::string key_of(const outcome_line& x) {
   return std::visit([](const auto& y) { return answer_key(y); }, x);
 }
 
+// How messages name the journal at `path`.
+std::string journal_name(const std::string& path) {
+  return "journal '" + scoring::escape_for_display(path) + "'";
+}
+
 std::string failure_text(const char* what, const std::string& path) {
-  return std::string{what} + " journal '" + path + "': " + std::strerror(errno);
+  return std::string{what} + " " + journal_name(path) + ": "
+         + std::strerror(errno);
 }
 
 // -- writing -----------------------------------------------------------------
@@ -70,12 +77,13 @@ std::optional<off_t> start_of_last_line(int fd, off_t size) {
 }
 
 // What read_journal leaves out as torn: a last line without its newline or
-// one that is not an outcome.
+// one that is not JSON. A whole JSON line with a wrong value is no crash's
+// doing; it stays, for read_journal to report.
 bool is_torn(std::string_view last_line) {
   if (last_line.empty() || last_line.back() != '\n')
     return true;
   last_line.remove_suffix(1);
-  return !read_outcome_line(last_line);
+  return !is_one_json_value(last_line);
 }
 
 // Appending after a torn line would turn it into an unreadable line in the
@@ -103,10 +111,20 @@ bool is_blank(std::string_view text) {
 }
 
 // The whole file at `path`; nothing, with errno set, when it cannot be read.
+// Only a regular file is read (errno EINVAL otherwise): a journal named
+// /dev/zero or a FIFO would never end.
 std::optional<std::string> slurp(const std::string& path) {
-  auto fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  auto fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return std::nullopt;
+  struct stat info;
+  auto status = ::fstat(fd, &info);
+  if (status != 0 || !S_ISREG(info.st_mode)) {
+    auto saved = status != 0 ? errno : EINVAL;
+    ::close(fd);
+    errno = saved;
+    return std::nullopt;
+  }
   std::string text;
   char block[65536];
   for (;;) {
@@ -291,12 +309,16 @@ bool journal_writer::append_line(std::string line) {
 // -- reading -----------------------------------------------------------------
 
 std::optional<journal_contents> read_journal(const std::string& path,
-                                             std::string& error) {
+                                             std::string& error,
+                                             uint64_t batch_size) {
   auto text = slurp(path);
   if (!text) {
     if (errno == ENOENT)
       return journal_contents{};
-    error = failure_text("cannot read", path);
+    if (errno == EINVAL)
+      error = journal_name(path) + ": not a regular file";
+    else
+      error = failure_text("cannot read", path);
     return std::nullopt;
   }
   journal_contents result;
@@ -314,16 +336,23 @@ std::optional<journal_contents> read_journal(const std::string& path,
       result.torn_tail = true;
       break;
     }
+    auto where = journal_name(path) + " line " + std::to_string(number) + ": ";
     auto outcome = read_outcome_line(line);
     if (!outcome) {
       // A crash can also leave a last line of garbage: a file system may
       // grow the file before the data reaches the disk.
-      if (is_blank(rest)) {
+      if (is_blank(rest) && !is_one_json_value(line)) {
         result.torn_tail = true;
         break;
       }
-      error = "journal '" + path + "' line " + std::to_string(number) + ": "
-              + error_text(outcome.error());
+      error = where + error_text(outcome.error());
+      return std::nullopt;
+    }
+    auto index = std::visit([](const auto& x) { return x.index; }, *outcome);
+    if (index >= batch_size) {
+      error = where + "index " + std::to_string(index)
+              + " is out of range for a batch of "
+              + std::to_string(batch_size) + " answers";
       return std::nullopt;
     }
     ++result.lines;

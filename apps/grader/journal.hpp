@@ -5,6 +5,7 @@
 // as it completes, and a later run scores only what is not done yet.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -78,12 +79,16 @@ struct journal_contents {
   bool torn_tail = false;
 };
 
-/// Reads the journal at `path`. A missing file is an empty journal (the run
-/// to resume never wrote one); an unreadable last line is left out and sets
-/// `torn_tail`. Any other unreadable line makes it fail with `error` naming
-/// the line (`journal 'j.jsonl' line 7: score required`).
-std::optional<journal_contents> read_journal(const std::string& path,
-                                             std::string& error);
+/// Reads the journal at `path`, a regular file. A missing file is an empty
+/// journal (the run to resume never wrote one); a last line that is torn
+/// (no newline, or not JSON) is left out and sets `torn_tail`. Any other
+/// line that is not an outcome as grader writes it makes it fail with
+/// `error` naming the line (`journal 'j.jsonl' line 7: score must be
+/// 0..100, got 12345`), and so does an outcome at an index outside a batch
+/// of `batch_size` answers: that journal is of another batch.
+std::optional<journal_contents> read_journal(
+  const std::string& path, std::string& error,
+  uint64_t batch_size = std::numeric_limits<uint64_t>::max());
 
 /// A batch split into what is left to score and what is already done.
 struct resume_plan {

@@ -20,7 +20,9 @@
 #include <thread>
 
 #include <pthread.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -37,6 +39,7 @@
 #include "apps/grader/progress_display.hpp"
 #include "apps/grader/signal_watch.hpp"
 #include "messages/registration.hpp"
+#include "scoring/display_text.hpp"
 #include "scoring/uuid.hpp"
 #include "net/chat_backend.hpp"
 
@@ -76,6 +79,10 @@ struct score_options {
   std::string retry_failed;
   // Read before parsing (see argument_sources.hpp); kept so --help shows it.
   std::string config_file;
+  // The most bytes the input (and an earlier output to retry) may have.
+  // 256 MiB holds a batch of 100,000 long answers with room to spare, while
+  // the answers read from it stay well within the memory of a small host.
+  uint64_t max_input_bytes = uint64_t{256} * 1024 * 1024;
 };
 
 std::string from_environment(const char* name) {
@@ -111,28 +118,70 @@ std::shared_ptr<net::chat_backend> make_backend(const score_options& opts) {
   return net::make_openai_backend(std::move(endpoint), std::move(http));
 }
 
-// The whole input, from a file or from standard input ("-").
-bool read_input(const std::string& path, std::string& text) {
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>{std::cin}, {});
-    return true;
-  }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    complain("cannot read '" + path + "': it is a directory");
+// How a message names an input path.
+std::string input_name(const std::string& path) {
+  return path == "-" ? std::string{"standard input"}
+                     : scoring::escape_for_display(path);
+}
+
+// The whole input, from a file or from standard input ("-"). It is read in
+// blocks and never beyond `max_bytes` + 1 bytes, so that a huge file or an
+// endless stream (/dev/zero) ends in a message instead of in all the
+// memory there is; pipes and FIFOs read like files.
+bool read_input(const std::string& path, uint64_t max_bytes,
+                std::string& text) {
+  auto too_large = [&] {
+    complain(input_name(path) + ": larger than the input limit of "
+             + std::to_string(max_bytes) + " bytes (--max-input-bytes)");
     return false;
-  }
-  std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    complain("cannot read '" + path + "': " + std::strerror(errno));
+  };
+  auto cannot_read = [&](const std::string& why) {
+    complain("cannot read "
+             + (path == "-" ? input_name(path)
+                            : "'" + scoring::escape_for_display(path) + "'")
+             + ": " + why);
     return false;
+  };
+  auto fd = STDIN_FILENO;
+  if (path != "-") {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      return cannot_read(std::strerror(errno));
   }
-  text.assign(std::istreambuf_iterator<char>{in}, {});
-  if (in.bad()) {
-    complain("cannot read '" + path + "': " + std::strerror(errno));
-    return false;
+  struct fd_closer {
+    int fd;
+    ~fd_closer() {
+      if (fd != STDIN_FILENO)
+        ::close(fd);
+    }
+  } closer{fd};
+  struct stat info;
+  if (::fstat(fd, &info) == 0) {
+    if (S_ISDIR(info.st_mode))
+      return cannot_read("it is a directory");
+    // A regular file tells its size: no need to read it to refuse it.
+    if (S_ISREG(info.st_mode)) {
+      if (static_cast<uint64_t>(info.st_size) > max_bytes)
+        return too_large();
+      text.reserve(static_cast<size_t>(info.st_size));
+    }
   }
-  return true;
+  char block[65536];
+  for (;;) {
+    auto room = max_bytes - text.size();
+    auto want = room >= sizeof block ? sizeof block : room + 1;
+    auto got = ::read(fd, block, want);
+    if (got == 0)
+      return true;
+    if (got < 0) {
+      if (errno == EINTR)
+        continue;
+      return cannot_read(std::strerror(errno));
+    }
+    text.append(block, static_cast<size_t>(got));
+    if (text.size() > max_bytes)
+      return too_large();
+  }
 }
 
 // Writes the result to the -o file, or to stdout when there is none.
@@ -155,17 +204,17 @@ bool write_output(output_file* file, const std::string& text) {
 // complaining.
 bool plan_batch(const score_options& opts, resume_plan& plan) {
   std::string text;
-  if (!read_input(opts.input, text))
+  if (!read_input(opts.input, opts.max_input_bytes, text))
     return false;
   auto batch = read_batch(text);
   if (!batch) {
-    auto where = opts.input == "-" ? std::string{"standard input"} : opts.input;
-    complain(where + ": " + error_text(batch.error()));
+    complain(input_name(opts.input) + ": " + error_text(batch.error()));
     return false;
   }
+  auto total = batch->answers.size() + batch->rejected.size();
   if (!opts.resume.empty()) {
     std::string error;
-    auto journal = read_journal(opts.resume, error);
+    auto journal = read_journal(opts.resume, error, total);
     if (!journal) {
       complain(error);
       return false;
@@ -173,17 +222,25 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
     plan = plan_resume(*batch, *journal);
   } else if (!opts.retry_failed.empty()) {
     std::string earlier_text;
-    if (!read_input(opts.retry_failed, earlier_text))
+    if (!read_input(opts.retry_failed, opts.max_input_bytes, earlier_text))
       return false;
     auto earlier = read_batch_result(earlier_text);
     if (!earlier) {
-      complain(opts.retry_failed + ": " + error_text(earlier.error()));
+      complain(input_name(opts.retry_failed) + ": "
+               + error_text(earlier.error()));
+      return false;
+    }
+    // Positions only mean the same answers in the same batch.
+    if (earlier->stats.total_count != total) {
+      complain(input_name(opts.retry_failed) + ": the earlier output is of "
+               "a batch of " + std::to_string(earlier->stats.total_count)
+               + " answers, " + input_name(opts.input) + " holds "
+               + std::to_string(total));
       return false;
     }
     plan = plan_retry_failed(*batch, *earlier);
   } else {
     // Nothing done yet: every position maps to itself.
-    auto total = batch->answers.size() + batch->rejected.size();
     plan.original_index.resize(total);
     for (uint64_t i = 0; i < total; ++i)
       plan.original_index[i] = i;
@@ -397,6 +454,11 @@ void add_score_command(CLI::App& app, int& result) {
                   "Re-score only the failures of this earlier output (json "
                   "or jsonl) and merge its results into the new output")
     ->check(CLI::ExistingFile);
+  cmd->add_option("--max-input-bytes", opts->max_input_bytes,
+                  "Refuse an input (or --retry-failed output) larger than "
+                  "this many bytes")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
   cmd->add_option("--answer-timeout-ms", opts->answer_timeout_ms,
                   "Time one answer may take before it gets a fallback "
                   "result (default 45000)")

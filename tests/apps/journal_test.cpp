@@ -272,6 +272,60 @@ TEST_CASE("journal reader names an unreadable line before the last",
   }
 }
 
+TEST_CASE("journal reader names a line with a value grader never writes",
+          "[codec]") {
+  scratch tmp;
+  auto path = tmp.path("j.jsonl");
+  auto answers = test::numbered_answers(3);
+  auto line = [&](uint64_t i) {
+    return write_result_line(result_for(answers[i], i)) + "\n";
+  };
+  auto inflated = result_for(answers[1], 1);
+  inflated.verdict.score = 12345;
+  auto bad = write_result_line(inflated) + "\n";
+  std::string error;
+  SECTION("amid the journal") {
+    spit(path, line(0) + bad + line(2));
+    CHECK_FALSE(read_journal(path, error));
+    CHECK(error
+          == "journal '" + path + "' line 2: score must be 0..100, got 12345");
+  }
+  SECTION("as its last line, which no crash tears that way") {
+    spit(path, line(0) + bad);
+    CHECK_FALSE(read_journal(path, error));
+    CHECK(error
+          == "journal '" + path + "' line 2: score must be 0..100, got 12345");
+    // Nor does a writer cut it off as torn.
+    REQUIRE(journal_writer::open(path, error) != nullptr);
+    CHECK(slurp(path) == line(0) + bad);
+  }
+}
+
+TEST_CASE("journal reader refuses an outcome outside the batch", "[codec]") {
+  scratch tmp;
+  auto path = tmp.path("j.jsonl");
+  auto answers = test::numbered_answers(3);
+  spit(path, write_result_line(result_for(answers[0], 0)) + "\n"
+               + write_result_line(result_for(answers[2], 9)) + "\n");
+  std::string error;
+  CHECK(read_journal(path, error, 10));
+  CHECK_FALSE(read_journal(path, error, 3));
+  CHECK(error
+        == "journal '" + path
+             + "' line 2: index 9 is out of range for a batch of 3 answers");
+}
+
+TEST_CASE("journal reader refuses a journal that is not a regular file",
+          "[codec]") {
+  scratch tmp;
+  std::string error;
+  CHECK_FALSE(read_journal(tmp.dir.string(), error));
+  CHECK(error == "journal '" + tmp.dir.string() + "': not a regular file");
+  // It would never end.
+  CHECK_FALSE(read_journal("/dev/zero", error));
+  CHECK(error == "journal '/dev/zero': not a regular file");
+}
+
 TEST_CASE("journal reader keeps the latest line of each answer", "[codec]") {
   scratch tmp;
   auto path = tmp.path("j.jsonl");

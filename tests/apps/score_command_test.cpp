@@ -1,7 +1,9 @@
 // Runs the real `grader` binary the way an operator would.
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -52,6 +54,18 @@ struct scratch {
     spit(dir / "stdin", input);
     auto command = "cd '" + dir.string() + "' && '" GRADER_BINARY "' " + args
                    + " < stdin > stdout 2> stderr";
+    auto status = std::system(command.c_str());
+    REQUIRE(WIFEXITED(status));
+    return {WEXITSTATUS(status), slurp(dir / "stdout"), slurp(dir / "stderr")};
+  }
+
+  /// Runs `grader ARGS` in this folder with standard input from the file
+  /// `stdin_path`, killed after 10 s (exit code 137) should it hang.
+  outcome grader_reading(const std::string& args,
+                         const std::string& stdin_path) {
+    auto command = "cd '" + dir.string() + "' && timeout -s KILL 10 '"
+                   GRADER_BINARY "' " + args + " < '" + stdin_path
+                   + "' > stdout 2> stderr";
     auto status = std::system(command.c_str());
     REQUIRE(WIFEXITED(status));
     return {WEXITSTATUS(status), slurp(dir / "stdout"), slurp(dir / "stderr")};
@@ -208,4 +222,226 @@ TEST_CASE("grader --version and --help succeed", "[apps]") {
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--answer-timeout-ms") != std::string::npos);
   CHECK(help.out.find("Exit codes") != std::string::npos);
+}
+
+TEST_CASE("grader score stops reading at --max-input-bytes, even an endless "
+          "input",
+          "[apps]") {
+  scratch s;
+  SECTION("/dev/zero as the input file, at once") {
+    auto start = std::chrono::steady_clock::now();
+    auto run = s.grader_reading("score --max-input-bytes 1000000 /dev/zero",
+                                "/dev/null");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{5});
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err
+          == "grader: /dev/zero: larger than the input limit of 1000000 "
+             "bytes (--max-input-bytes)\n");
+  }
+  SECTION("/dev/zero as standard input") {
+    auto run = s.grader_reading("score --max-input-bytes 1000 -", "/dev/zero");
+    CHECK(run.exit_code == 2);
+    CHECK(run.err
+          == "grader: standard input: larger than the input limit of 1000 "
+             "bytes (--max-input-bytes)\n");
+  }
+  SECTION("a file one byte over the limit, and one at the limit") {
+    auto size = std::to_string(fs::file_size(examples + "small.json"));
+    auto over = s.grader("score --max-input-bytes " + size + " -",
+                         slurp(examples + "small.json") + " ");
+    CHECK(over.exit_code == 2);
+    CHECK(over.err
+          == "grader: standard input: larger than the input limit of " + size
+               + " bytes (--max-input-bytes)\n");
+    auto at = s.grader("score --quiet --max-input-bytes " + size + " "
+                       + examples + "small.json");
+    CHECK(at.exit_code == 0);
+    CHECK(json::parse(at.out)["batch_stats"]["total_count"] == 5);
+  }
+  SECTION("a FIFO still reads to its end") {
+    auto fifo = (s.dir / "fifo").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto command = "cd '" + s.dir.string() + "' && (cat '" + examples
+                   + "small.json' > fifo &) && timeout -s KILL 10 '"
+                     GRADER_BINARY "' score --quiet fifo > stdout";
+    REQUIRE(std::system(command.c_str()) == 0);
+    CHECK(json::parse(slurp(s.dir / "stdout"))["batch_stats"]["total_count"]
+          == 5);
+  }
+  SECTION("the default is 256 MiB and 0 is no limit to set") {
+    auto help = s.grader("score --help");
+    CHECK(help.out.find("--max-input-bytes") != std::string::npos);
+    CHECK(help.out.find("268435456") != std::string::npos);
+    CHECK(s.grader("score --max-input-bytes 0 -", "[]").exit_code == 2);
+  }
+}
+
+TEST_CASE("grader score reports hostile bytes in the input instead of losing "
+          "answers",
+          "[apps]") {
+  scratch s;
+  auto lines = slurp(examples + "answers.jsonl");
+  auto first_end = lines.find('\n') + 1;
+  SECTION("a NUL byte after the first line of JSON Lines fails one line") {
+    auto run = s.grader("score --quiet -", lines.substr(0, first_end) + '\0'
+                                             + lines.substr(first_end));
+    CHECK(run.exit_code == 3);
+    auto out = json::parse(run.out);
+    CHECK(out["batch_stats"]["total_count"] == 6);
+    CHECK(out["batch_stats"]["successful_count"] == 5);
+    REQUIRE(out["failures"].size() == 1);
+    CHECK(out["failures"][0]["index"] == 1);
+    CHECK(out["failures"][0]["error"]["message"]
+          == "line 2 is not valid JSON: column 1: unexpected NUL byte "
+             "(\\x00)");
+  }
+  SECTION("a number too large for a double fails its answer") {
+    auto batch = slurp(examples + "small.json");
+    auto difficulty = batch.find("\"difficulty\": 3");
+    REQUIRE(difficulty != std::string::npos);
+    batch.replace(difficulty, 15, "\"difficulty\": 1e400");
+    auto run = s.grader("score --quiet -", batch);
+    CHECK(run.exit_code == 3);
+    auto out = json::parse(run.out);
+    CHECK(out["results"].size() == 4);
+    REQUIRE(out["failures"].size() == 1);
+    CHECK(out["failures"][0]["index"] == 0);
+    CHECK(out["failures"][0]["error"]["code"] == "invalid_answer");
+    CHECK(out["failures"][0]["error"]["message"]
+          == "difficulty is out of range: 1e400");
+  }
+  SECTION("a one-line batch document followed by a stray line") {
+    auto document = json{{"answers", json::parse(slurp(examples + "small.json"))}};
+    auto run = s.grader("score -", document.dump() + "\n{\"stray\": 1}");
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err
+          == "grader: standard input: line 2, column 1: unexpected text after "
+             "the batch document: \"{\"stray\": 1}\"\n");
+  }
+  SECTION("a second answers key") {
+    auto document = json{{"answers", json::parse(slurp(examples + "small.json"))}}
+                      .dump();
+    document.pop_back();
+    auto run = s.grader("score -", document + ", \"answers\": []}");
+    CHECK(run.exit_code == 2);
+    CHECK(run.err
+          == "grader: standard input: line 1, column "
+               + std::to_string(document.size() + 3)
+               + ": answers is given twice\n");
+  }
+  SECTION("invalid UTF-8 on the first line of JSON Lines fails that line") {
+    auto broken = lines;
+    broken.replace(broken.find("u-alice"), 7, "u-\xFF");
+    auto run = s.grader("score --quiet -", broken);
+    CHECK(run.exit_code == 3);
+    auto out = json::parse(run.out);
+    CHECK(out["results"].size() == 5);
+    REQUIRE(out["failures"].size() == 1);
+    CHECK(out["failures"][0]["index"] == 0);
+    CHECK(out["failures"][0]["error"]["message"]
+          == "user_id is not valid UTF-8");
+  }
+}
+
+TEST_CASE("grader score escapes the bytes of the input it shows", "[apps]") {
+  scratch s;
+  auto run = s.grader("score -", "[1, \xFF\x1B]");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find('\xFF') == std::string::npos);
+  CHECK(run.err.find('\x1B') == std::string::npos);
+  CHECK(run.err.find("\\xff") != std::string::npos);
+  run = s.grader("score \"$(printf 'bad\\377\\033.json')\"");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err
+        == "grader: cannot read 'bad\\xff\\x1b.json': No such file or "
+           "directory\n");
+}
+
+TEST_CASE("grader score takes --config only from a regular file of at most "
+          "1 MiB",
+          "[apps]") {
+  scratch s;
+  auto small = examples + "small.json";
+  SECTION("a directory") {
+    auto run = s.grader("score --config '" + s.dir.string() + "' " + small);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err
+          == "grader: config file '" + s.dir.string()
+               + "': not a regular file\n");
+  }
+  SECTION("a device that never ends") {
+    auto run = s.grader_reading("score --config /dev/zero " + small,
+                                "/dev/null");
+    CHECK(run.exit_code == 2);
+    CHECK(run.err == "grader: config file '/dev/zero': not a regular file\n");
+  }
+  SECTION("the null device, the usual way to say none") {
+    auto run = s.grader("score --quiet --config /dev/null " + small);
+    CHECK(run.exit_code == 0);
+  }
+  SECTION("a file larger than 1 MiB") {
+    spit(s.dir / "big.toml", "# " + std::string(1024 * 1024, 'x') + "\n");
+    auto run = s.grader("score --config big.toml " + small);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err
+          == "grader: config file 'big.toml': larger than 1048576 bytes\n");
+  }
+}
+
+TEST_CASE("grader score --resume refuses a journal value grader never wrote",
+          "[apps]") {
+  scratch s;
+  auto small = examples + "small.json";
+  REQUIRE(s.grader("score --quiet --journal j.jsonl " + small).exit_code == 0);
+  auto first = json::parse(slurp(s.dir / "j.jsonl").substr(
+    0, slurp(s.dir / "j.jsonl").find('\n')));
+  SECTION("a score of 12345") {
+    first["score"] = 12345;
+    spit(s.dir / "j.jsonl", first.dump() + "\n");
+    auto run = s.grader("score --quiet --resume j.jsonl " + small);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err
+          == "grader: journal 'j.jsonl' line 1: score must be 0..100, got "
+             "12345\n");
+  }
+  SECTION("an index beyond the batch") {
+    first.erase("answer_id");
+    first["index"] = 99;
+    spit(s.dir / "j.jsonl", first.dump() + "\n");
+    auto run = s.grader("score --quiet --resume j.jsonl " + small);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err
+          == "grader: journal 'j.jsonl' line 1: index 99 is out of range for "
+             "a batch of 5 answers\n");
+  }
+}
+
+TEST_CASE("grader score --retry-failed refuses an earlier output it cannot "
+          "trust",
+          "[apps]") {
+  scratch s;
+  auto small = examples + "small.json";
+  REQUIRE(s.grader("score --quiet -o earlier.json " + small).exit_code == 0);
+  SECTION("a score of 12345") {
+    auto earlier = json::parse(slurp(s.dir / "earlier.json"));
+    earlier["results"][0]["score"] = 12345;
+    spit(s.dir / "earlier.json", earlier.dump(2));
+    auto run = s.grader("score --quiet --retry-failed earlier.json " + small);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err
+          == "grader: earlier.json: results[0].score must be 0..100, got "
+             "12345\n");
+  }
+  SECTION("the output of another batch") {
+    auto run = s.grader("score --quiet --retry-failed earlier.json " + examples
+                        + "mixed.json");
+    CHECK(run.exit_code == 2);
+    CHECK(run.err
+          == "grader: earlier.json: the earlier output is of a batch of 5 "
+             "answers, " + examples + "mixed.json holds 36\n");
+  }
 }

@@ -27,6 +27,15 @@ std::string read_error(std::string_view text) {
   return error_text(batch.error());
 }
 
+// One answer object on one line, as JSON Lines hold them.
+std::string answer_line(const std::string& id,
+                        const std::string& extra_fields = "") {
+  return R"({"answer_id": ")" + id
+         + R"(", "user_id": "u", "question_id": "q", "question_type": )"
+           R"("true_false", "user_answer": "T", "correct_answer": "true")"
+         + extra_fields + "}";
+}
+
 const char* two_answers = R"([
   {"user_id": "u1", "question_id": "q1", "question_type": "multiple_choice",
    "user_answer": "B", "correct_answer": "B", "difficulty": 3,
@@ -156,9 +165,9 @@ TEST_CASE("codec reports unreadable input with line and column", "[codec]") {
         == "input object has no \"answers\" array");
   CHECK(read_error(R"({"session_id": [], "answers": []})")
         == "session_id must be a string, got array");
-  // Invalid UTF-8 inside a string is a syntax error of the whole document.
-  CHECK(read_error("[{\"user_answer\": \"\xC3\x28\"}]").rfind("line 1", 0)
-        == 0);
+  // Invalid UTF-8 outside the answers is an error of the whole document.
+  CHECK(read_error("{\"session_id\": \"\xC3\x28\", \"answers\": []}")
+        == "line 1, column 16: session_id is not valid UTF-8");
 }
 
 TEST_CASE("codec skips a UTF-8 byte order mark", "[codec]") {
@@ -234,4 +243,205 @@ TEST_CASE("codec writes invalid UTF-8 from a host as replacement characters",
     score_failure{0, "", "q\xC3\x28", "u", ec::invalid_answer, "bad"});
   auto out = nlohmann::json::parse(write_batch_result(r));
   CHECK(out["failures"][0]["question_id"] == "q\xEF\xBF\xBD(");
+}
+
+// -- hostile input -------------------------------------------------------------
+
+TEST_CASE("codec reports a NUL byte with its position, or fails its line",
+          "[codec]") {
+  using namespace std::string_literals;
+  SECTION("after a whole batch document") {
+    CHECK(read_error("{\"answers\": []}\0 garbage"s)
+          == "line 1, column 16: unexpected text after the batch document: "
+             "\"\\x00 garbage\"");
+  }
+  SECTION("inside a batch document") {
+    CHECK(read_error("{\"answers\": [\n\0]}"s)
+          == "line 2, column 1: unexpected NUL byte (\\x00)");
+    CHECK(read_error("[{\"user_answer\": \"a\0b\"}]"s)
+            .rfind("line 1, column 20: syntax error while parsing value - "
+                   "invalid string: control character U+0000 (NUL) must be "
+                   "escaped",
+                   0)
+          == 0);
+  }
+  SECTION("in JSON Lines, only the line that holds it fails") {
+    auto batch = read_ok(answer_line("a0") + "\n\0"s + answer_line("a1")
+                         + "\n" + answer_line("a2") + "\0\n"s
+                         + answer_line("a3") + "\n");
+    REQUIRE(batch.answers.size() == 2);
+    CHECK(batch.answers[0].answer_id == "a0");
+    CHECK(batch.answers[1].answer_id == "a3");
+    REQUIRE(batch.rejected.size() == 2);
+    CHECK(batch.rejected[0].index == 1);
+    CHECK(batch.rejected[0].code == ec::malformed_item);
+    CHECK(batch.rejected[0].message
+          == "line 2 is not valid JSON: column 1: unexpected NUL byte (\\x00)");
+    CHECK(batch.rejected[1].index == 2);
+    CHECK(batch.rejected[1].message
+          == "line 3 is not valid JSON: column "
+               + std::to_string(answer_line("a2").size() + 1)
+               + ": unexpected text after the answer: \"\\x00\"");
+  }
+  SECTION("at the end of the first line of JSON Lines") {
+    auto batch = read_ok(answer_line("a0") + "\0\n"s + answer_line("a1"));
+    REQUIRE(batch.answers.size() == 1);
+    CHECK(batch.answers[0].answer_id == "a1");
+    REQUIRE(batch.rejected.size() == 1);
+    CHECK(batch.rejected[0].index == 0);
+    CHECK(batch.rejected[0].message.rfind("line 1 is not valid JSON: column ",
+                                          0)
+          == 0);
+  }
+}
+
+TEST_CASE("codec fails only the answer that holds a number too large for a "
+          "double",
+          "[codec]") {
+  SECTION("in a batch document") {
+    auto batch = read_ok(R"({"answers": [)" + answer_line("a0") + ", "
+                         + answer_line("a1", R"(, "difficulty": 1e400)") + ", "
+                         + answer_line("a2", R"(, "extra": [-2E+999])") + ", "
+                         + answer_line("a3", R"(, "difficulty": 1e300)")
+                         + "]}");
+    REQUIRE(batch.answers.size() == 1);
+    CHECK(batch.answers[0].answer_id == "a0");
+    REQUIRE(batch.rejected.size() == 3);
+    CHECK(batch.rejected[0].index == 1);
+    CHECK(batch.rejected[0].answer_id == "a1");
+    CHECK(batch.rejected[0].code == ec::invalid_answer);
+    CHECK(batch.rejected[0].message == "difficulty is out of range: 1e400");
+    CHECK(batch.rejected[1].message == "extra[0] is out of range: -2E+999");
+    // A number a double holds is read, and is then of the wrong type.
+    CHECK(batch.rejected[2].message
+          == "difficulty must be an integer from 1 to 10, got 1e+300");
+  }
+  SECTION("in JSON Lines") {
+    auto batch = read_ok(answer_line("a0") + "\n"
+                         + answer_line("a1", R"(, "user_answer": 9e999)")
+                         + "\n");
+    REQUIRE(batch.answers.size() == 1);
+    REQUIRE(batch.rejected.size() == 1);
+    CHECK(batch.rejected[0].index == 1);
+    CHECK(batch.rejected[0].message
+          == "user_answer is given twice; user_answer is out of range: 9e999");
+  }
+  SECTION("outside the answers") {
+    CHECK(read_error(R"({"session_id": 1e400, "answers": []})")
+          == "line 1, column 16: session_id is out of range: 1e400");
+    auto items = read_ok("[1e400]");
+    REQUIRE(items.rejected.size() == 1);
+    CHECK(items.rejected[0].code == ec::malformed_item);
+    CHECK(items.rejected[0].message == "answer is out of range: 1e400");
+    CHECK(read_error("\n  1e400")
+          == "line 2, column 3: input is out of range: 1e400");
+  }
+}
+
+TEST_CASE("codec reads a one-line batch document followed by more text as an "
+          "error saying where the text starts",
+          "[codec]") {
+  auto document = R"({"answers": [)" + answer_line("a0") + "]}";
+  CHECK(read_error(document + "\n" + answer_line("a1") + "\n")
+          .rfind("line 2, column 1: unexpected text after the batch "
+                 "document: \"{\"answer_id\": \"a1\", ",
+                 0)
+        == 0);
+  CHECK(read_error(document + "  x")
+        == "line 1, column " + std::to_string(document.size() + 3)
+             + ": unexpected text after the batch document: \"x\"");
+  CHECK(read_error("[]\n\n  []")
+        == "line 3, column 3: unexpected text after the batch document: "
+           "\"[]\"");
+  // An answer object spread over lines is no line of JSON Lines.
+  CHECK(read_error("{\"user_answer\": \"T\",\n \"question_type\": "
+                   "\"true_false\"}\n{}")
+        == "line 3, column 1: unexpected text after the answer object: "
+           "\"{}\"");
+  SECTION("the document alone, and then blank lines, are fine") {
+    CHECK(read_ok(document + "\n\n  \n").answers.size() == 1);
+  }
+}
+
+TEST_CASE("codec rejects a key given twice", "[codec]") {
+  SECTION("in the batch document: the input") {
+    auto text = R"({"answers": [)" + answer_line("a0") + R"(], "answers": []})";
+    CHECK(read_error(text)
+          == "line 1, column " + std::to_string(text.find("\"answers\": []") + 1)
+               + ": answers is given twice");
+    CHECK(read_error(R"({"session_id": "a",)"
+                     "\n"
+                     R"( "answers": [], "session_id": "b"})")
+          == "line 2, column 17: session_id is given twice");
+  }
+  SECTION("in an answer: that answer, naming the field") {
+    auto batch = read_ok(
+      "[" + answer_line("a0", R"(, "user_answer": "F")") + ", "
+      + answer_line("a1", R"(, "correct_keywords": ["x"], "tags": {"k": 1, "k": 2})")
+      + ", " + answer_line("a2") + "]");
+    REQUIRE(batch.answers.size() == 1);
+    CHECK(batch.answers[0].answer_id == "a2");
+    REQUIRE(batch.rejected.size() == 2);
+    CHECK(batch.rejected[0].index == 0);
+    CHECK(batch.rejected[0].answer_id == "a0");
+    CHECK(batch.rejected[0].code == ec::invalid_answer);
+    CHECK(batch.rejected[0].message == "user_answer is given twice");
+    CHECK(batch.rejected[1].message == "tags.k is given twice");
+  }
+}
+
+TEST_CASE("codec fails only the line or answer that is not valid UTF-8",
+          "[codec]") {
+  auto bad = answer_line("bad", ", \"category\": \"geo\xFF\"");
+  SECTION("on the first line of JSON Lines") {
+    auto batch = read_ok(bad + "\n" + answer_line("a1") + "\n");
+    REQUIRE(batch.answers.size() == 1);
+    CHECK(batch.answers[0].answer_id == "a1");
+    REQUIRE(batch.rejected.size() == 1);
+    CHECK(batch.rejected[0].index == 0);
+    CHECK(batch.rejected[0].answer_id == "bad");
+    CHECK(batch.rejected[0].code == ec::invalid_answer);
+    CHECK(batch.rejected[0].message == "category is not valid UTF-8");
+  }
+  SECTION("on a later line of JSON Lines, the same") {
+    auto batch = read_ok(answer_line("a0") + "\n" + bad + "\n");
+    REQUIRE(batch.answers.size() == 1);
+    REQUIRE(batch.rejected.size() == 1);
+    CHECK(batch.rejected[0].index == 1);
+    CHECK(batch.rejected[0].message == "category is not valid UTF-8");
+  }
+  SECTION("in a batch document") {
+    auto batch = read_ok("[" + bad + ", " + answer_line("a1")
+                         + ", {\"user_answer\": \"\xC3\x28\", \"k\xED\xA0\x80\": 1}]");
+    REQUIRE(batch.answers.size() == 1);
+    REQUIRE(batch.rejected.size() == 2);
+    CHECK(batch.rejected[0].message == "category is not valid UTF-8");
+    CHECK(batch.rejected[1].index == 2);
+    CHECK(batch.rejected[1].message
+          == "user_answer is not valid UTF-8; k\\xed\\xa0\\x80 is a key that "
+             "is not valid UTF-8; question_type required");
+  }
+}
+
+TEST_CASE("codec escapes the input it quotes in messages", "[codec]") {
+  auto batch = read_ok("[{\"question_type\": \"\\u001b[2J\xE2\x80\xAE\", "
+                       "\"user_answer\": \"x\"}]");
+  REQUIRE(batch.rejected.size() == 1);
+  CHECK(batch.rejected[0].message
+        == "question_type '\\x1b[2J\\u202e' is unknown (expected "
+           "multiple_choice, true_false or short_answer)");
+  auto error = read_error("[1, \xFF\x1B]");
+  CHECK(error.find('\xFF') == std::string::npos);
+  CHECK(error.find('\x1B') == std::string::npos);
+  CHECK(error.find("\\xff") != std::string::npos);
+}
+
+TEST_CASE("codec refuses nesting deeper than 64 levels", "[codec]") {
+  CHECK(read_error(std::string(100, '[') + std::string(100, ']'))
+        == "line 1, column 65: nesting deeper than 64 levels");
+  CHECK(read_ok("[" + answer_line("a0", R"(, "x": )" + std::string(60, '[')
+                                          + std::string(60, ']'))
+                + "]")
+          .answers.size()
+        == 1);
 }

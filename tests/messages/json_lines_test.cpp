@@ -3,6 +3,7 @@
 
 #include "messages/json_codec.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -317,5 +318,99 @@ TEST_CASE("codec says what is wrong with an earlier output", "[codec]") {
           == "no summary line: the output is incomplete");
     CHECK(read_result_error(lines + R"({"type":"failure","index":9})")
           == "line 5: question_id required");
+  }
+}
+
+TEST_CASE("codec refuses outcome lines with values grader never writes",
+          "[codec]") {
+  using namespace std::string_literals;
+  CHECK(read_line_error(result_line_with("score", 12345))
+        == "score must be 0..100, got 12345");
+  CHECK(read_line_error(result_line_with("score", -1))
+        == "score must be 0..100, got -1");
+  CHECK(read_line_error(result_line_with("graded_at", "yesterday"))
+        == "graded_at must be a UTC time like 2026-11-27T18:41:50.123Z, got "
+           "'yesterday'");
+  CHECK(read_line_error(result_line_with("graded_by", "\x1B[31mteacher"))
+        == "graded_by '\\x1b[31mteacher' is unknown");
+  auto failure = nlohmann::json::parse(write_failure_line(korean_failure()));
+  failure["error"]["code"] = "none";
+  CHECK(read_line_error(failure.dump())
+        == "error.code 'none' names no failure");
+  SECTION("values the JSON reader cannot take") {
+    auto line = write_result_line(korean_result());
+    auto score = line.find("\"score\":100");
+    REQUIRE(score != std::string::npos);
+    CHECK(read_line_error(line.substr(0, score) + "\"score\":1e400"
+                          + line.substr(score + 11))
+          == "score is out of range: 1e400");
+    CHECK(read_line_error(line.substr(0, score) + "\"score\":0,\"score\":100"
+                          + line.substr(score + 11))
+          == "score is given twice");
+    auto explanation = line.find("\"explanation\":\"") + 15;
+    CHECK(read_line_error(line.substr(0, explanation) + "\xFF"
+                          + line.substr(explanation))
+          == "explanation is not valid UTF-8");
+    CHECK(read_line_error(line + "\0"s).rfind(
+            "not valid JSON at column " + std::to_string(line.size() + 1)
+              + ": unexpected text after the value: \"\\x00\"",
+            0)
+          == 0);
+    CHECK(read_line_error(line.substr(0, 8) + "\0"s)
+          == "not valid JSON at column 9: unexpected NUL byte (\\x00)");
+  }
+}
+
+TEST_CASE("codec refuses an earlier output that disagrees with its own "
+          "statistics",
+          "[codec]") {
+  auto x = sample_batch_result();
+  SECTION("an index beyond the batch") {
+    x.results[1].index = 7;
+    CHECK(read_result_error(write_batch_result(x))
+          == "index 7 is out of range for a batch of 3 answers");
+    CHECK(read_result_error(as_json_lines(x))
+          == "index 7 is out of range for a batch of 3 answers");
+  }
+  SECTION("an index twice") {
+    x.results[1].index = 1;
+    CHECK(read_result_error(write_batch_result(x)) == "index 1 appears twice");
+  }
+  SECTION("fewer results than counted") {
+    x.results.pop_back();
+    CHECK(read_result_error(as_json_lines(x))
+          == "batch_stats counts 2 results, the output holds 1");
+  }
+  SECTION("counts that do not add up") {
+    x.stats.total_count = 4;
+    CHECK(read_result_error(write_batch_result(x))
+          == "batch_stats.total_count 4 is not successful_count + "
+             "failed_count (2 + 1)");
+    x.stats.total_count = 3;
+    x.stats.fallback_count = 5;
+    CHECK(read_result_error(write_batch_result(x))
+          == "batch_stats.fallback_count 5 is more than successful_count 2");
+  }
+  SECTION("an average no scores give") {
+    x.stats.average_score = 250;
+    CHECK(read_result_error(write_batch_result(x))
+          == "batch_stats.average_score must be 0..100, got 250.0");
+    x.stats.average_score = 50;
+    x.stats.correct_rate = 1.5;
+    CHECK(read_result_error(as_json_lines(x))
+          == "line 4: batch_stats.correct_rate must be 0..1, got 1.5");
+  }
+  SECTION("a score of 12345") {
+    auto doc = nlohmann::json::parse(write_batch_result(x));
+    doc["results"][0]["score"] = 12345;
+    CHECK(read_result_error(doc.dump(2))
+          == "results[0].score must be 0..100, got 12345");
+  }
+  SECTION("text after the document") {
+    auto doc = write_batch_result(x);
+    auto lines = std::count(doc.begin(), doc.end(), '\n') + 1;
+    CHECK(read_result_error(doc + "\n{}")
+          == "line " + std::to_string(lines + 1)
+               + ", column 1: unexpected text after the document: \"{}\"");
   }
 }

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string_view>
+
+#include <caf/expected.hpp>
+
+#include "messages/batch_request.hpp"
+
+namespace grader {
+
+/// Reads the text of a batch file in any of its three forms: an object
+/// `{"session_id": ..., "answers": [...]}`, a bare array of answers, or JSON
+/// Lines (one answer object per line). The first value decides the form: an
+/// array or an object with `answers` is the whole batch, and any text after
+/// it is an error; an answer object on a line of its own followed by more
+/// lines starts JSON Lines.
+///
+/// An item that is not a well-typed answer does not spoil the batch: it goes
+/// under `rejected` with its index and a message naming the field
+/// (`difficulty must be an integer, got string`, `user_id is given twice`,
+/// `difficulty is out of range: 1e400`, `user_answer is not valid UTF-8`).
+/// So does a line of JSON Lines that is not JSON (`line 3 is not valid
+/// JSON: column 7: ...`). Only input that cannot be read as a batch at all
+/// is an error (`ec::unreadable_input`), whose text says where (`line 3,
+/// column 7: ...`): a syntax error or NUL byte in the document, a bad value
+/// outside the answers, text after the document.
+caf::expected<batch_request> read_batch(std::string_view text);
+
+} // namespace grader
