@@ -39,6 +39,10 @@ ordered_json to_json(const score_result& x) {
   out["feedback"] = x.verdict.feedback;
   out["graded_at"] = x.graded_at;
   out["graded_by"] = std::string{to_string(x.verdict.by)};
+  if (!x.fallback_reason.empty())
+    out["fallback_reason"] = x.fallback_reason;
+  if (!x.llm_error.empty())
+    out["llm_error"] = x.llm_error;
   out["needs_review"] = x.verdict.needs_review;
   return out;
 }
@@ -335,6 +339,12 @@ score_result read_result(const fields& in) {
   x.verdict.feedback = in.text("feedback");
   x.graded_at = in.time("graded_at");
   x.verdict.by = in.enumerator("graded_by", parse_graded_by);
+  x.fallback_reason = in.optional_text("fallback_reason");
+  if (!x.fallback_reason.empty() && !is_fallback_reason(x.fallback_reason))
+    throw field_error("fallback_reason '"
+                      + scoring::escape_for_display(x.fallback_reason)
+                      + "' is unknown");
+  x.llm_error = in.optional_text("llm_error");
   x.verdict.needs_review = in.flag("needs_review");
   return x;
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "messages/grade.hpp"
 #include "messages/llm_usage.hpp"
@@ -22,6 +23,16 @@ inline constexpr const char* answer_timeout = "answer_timeout";
 /// The batch deadline came before the answer was scored.
 inline constexpr const char* deadline = "deadline";
 } // namespace fallback_reasons
+
+/// Whether `name` is one of the fallback_reasons.
+inline bool is_fallback_reason(std::string_view name) {
+  using namespace fallback_reasons;
+  for (const char* known :
+       {llm_error, unreadable_reply, token_budget, answer_timeout, deadline})
+    if (name == known)
+      return true;
+  return false;
+}
 
 /// A scored answer.
 struct score_result {
