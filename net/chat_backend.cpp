@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <utility>
 
+#include "net/detail/printable.hpp"
 #include "net/openai_codec.hpp"
+#include "net/url.hpp"
 #include "scoring/judge.hpp"
 
 namespace grader::net {
@@ -35,6 +37,7 @@ kind kind_of_status(unsigned status) {
 kind kind_of_error(http_errc code) {
   switch (code) {
     case http_errc::invalid_url:
+    case http_errc::invalid_request:
     case http_errc::resolve_failed:
     case http_errc::tls_failed:
       return kind::config;
@@ -44,13 +47,34 @@ kind kind_of_error(http_errc code) {
 }
 
 // The first line of an error body is often the API's own explanation
-// ("model not found"); keep a short piece of it.
+// ("model not found"); keep a short piece of it, escaped: the message ends
+// up on a terminal, and the body is whatever the server sent.
 std::string excerpt(const std::string& body) {
   constexpr size_t max_length = 200;
   auto text = body.substr(0, body.find('\n'));
-  if (text.size() > max_length)
-    text = text.substr(0, max_length) + "...";
-  return text;
+  bool cut = text.size() > max_length;
+  if (cut) {
+    auto end = max_length;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80)
+      --end;
+    text.resize(end);
+  }
+  return detail::printable(text) + (cut ? "..." : "");
+}
+
+// `{base_url}/chat/completions`, the path joined before any query: Azure
+// OpenAI's base URLs end in `?api-version=...`. A base URL that does not
+// parse stays as it is, and the HTTP client rejects it with the reason.
+std::string completions_url(const std::string& base_url) {
+  auto parsed = parse_url(base_url);
+  auto* url = std::get_if<http_url>(&parsed);
+  if (url == nullptr)
+    return base_url;
+  // "http://host/v1/" and "http://host/v1" mean the same endpoint.
+  if (url->path.back() != '/')
+    url->path += '/';
+  url->path += "chat/completions";
+  return url->text();
 }
 
 chat_outcome to_chat_outcome(http_outcome outcome, const std::string& url) {
@@ -76,11 +100,9 @@ class openai_backend : public chat_backend {
 public:
   openai_backend(openai_settings settings, http_client_options http_options)
     : settings_(std::move(settings)),
-      url_(settings_.base_url + "/chat/completions"),
+      url_(completions_url(settings_.base_url)),
+      shown_url_(displayed_url(url_)),
       client_(std::move(http_options)) {
-    // "http://host/v1/" and "http://host/v1" mean the same endpoint.
-    if (!settings_.base_url.empty() && settings_.base_url.back() == '/')
-      url_ = settings_.base_url + "chat/completions";
   }
 
   void complete(const scoring::chat_request& request,
@@ -93,19 +115,24 @@ public:
     if (!settings_.api_key.empty())
       call.headers.emplace_back("Authorization", "Bearer " + settings_.api_key);
     call.timeout = timeout;
-    client_.send(std::move(call),
-                 [done = std::move(done), url = url_](http_outcome outcome) {
-                   done(to_chat_outcome(std::move(outcome), url));
-                 });
+    client_.send(std::move(call), [done = std::move(done),
+                                   url = shown_url_](http_outcome outcome) {
+      done(to_chat_outcome(std::move(outcome), url));
+    });
   }
 
+  // Printed on terminals: escaped, and the URL without a query that may
+  // carry credentials.
   std::string description() const override {
-    return settings_.model + " at " + settings_.base_url;
+    return detail::printable(settings_.model) + " at "
+           + displayed_url(settings_.base_url);
   }
 
 private:
   openai_settings settings_;
   std::string url_;
+  // url_ as messages show it.
+  std::string shown_url_;
   http_client client_;
 };
 

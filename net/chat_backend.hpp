@@ -60,14 +60,17 @@ public:
     = 0;
 
   /// What answers, for metrics and logs: "built-in judge", or the base URL
-  /// and model. Never contains the API key.
+  /// and model. Never contains the API key, the URL's query or a control
+  /// character.
   virtual std::string description() const = 0;
 };
 
 /// Where and how to reach an OpenAI-compatible endpoint.
 struct openai_settings {
-  /// Up to and including the version path, e.g. `http://127.0.0.1:8080/v1`;
-  /// requests go to `{base_url}/chat/completions`.
+  /// Up to and including the version path, e.g. `http://127.0.0.1:8080/v1`,
+  /// maybe with a query, as Azure OpenAI's
+  /// `https://host/openai/deployments/x?api-version=2024-06-01`; requests
+  /// go to `{base_url}/chat/completions`, the path joined before the query.
   std::string base_url;
   std::string model = "gpt-4o-mini";
   /// Sent as `Authorization: Bearer ...` when not empty.

@@ -25,6 +25,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "net/url.hpp"
+
 namespace grader::net {
 
 namespace asio = boost::asio;
@@ -45,104 +47,40 @@ constexpr const char* user_agent = "grader/0.1";
 // Longer timeouts mean none, and would overflow a steady_clock deadline.
 constexpr std::chrono::milliseconds max_timeout = std::chrono::hours{24 * 365};
 
-// -- URLs ---------------------------------------------------------------------
+// -- URLs and requests --------------------------------------------------------
 
-struct url_parts {
-  bool tls = false;
-  std::string host;
-  uint16_t port = 0;
-  std::string target;
-
-  std::string scheme() const { return tls ? "https" : "http"; }
-
-  std::string authority() const { return host + ":" + std::to_string(port); }
-
-  // Connections are shared by scheme, host and port.
-  std::string pool_key() const { return scheme() + "://" + authority(); }
-};
-
-// The URL as error messages quote it: without user information or query,
-// which may carry credentials, and short enough for one log line.
-std::string quoted(std::string_view url) {
-  auto shown = std::string(url.substr(0, url.find_first_of("?#")));
-  auto host_start = shown.find("://");
-  host_start = host_start == std::string::npos ? 0 : host_start + 3;
-  auto at = shown.substr(0, shown.find('/', host_start)).rfind('@');
-  if (at != std::string::npos && at >= host_start)
-    shown.replace(host_start, at + 1 - host_start, "...@");
-  constexpr size_t max_shown = 120;
-  if (shown.size() > max_shown)
-    shown = shown.substr(0, max_shown) + "...";
-  return "\"" + shown + "\"";
+// Connections are shared by scheme, host and port.
+std::string pool_key(const http_url& url) {
+  return url.scheme() + "://" + url.authority();
 }
 
-bool is_host_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'
-         || c == '_';
+// RFC 7230 token characters: what a method or a header name consists of.
+bool is_token_char(char c) {
+  static constexpr std::string_view others = "!#$%&'*+-.^_`|~";
+  return std::isalnum(static_cast<unsigned char>(c))
+         || others.find(c) != std::string_view::npos;
 }
 
-bool is_target_char(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u > 0x20 && u != 0x7f;
+bool is_token(std::string_view x) {
+  return !x.empty() && std::all_of(x.begin(), x.end(), is_token_char);
 }
 
-// Accepts `http[s]://host[:port][/path][?query]`, dropping any fragment.
-std::variant<url_parts, std::string> parse_url(std::string_view url) {
-  auto problem = [&](const std::string& what) {
-    return "invalid URL " + quoted(url) + ": " + what;
-  };
-  url_parts result;
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos)
-    return problem("no http:// or https:// scheme");
-  auto scheme = std::string(url.substr(0, scheme_end));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  if (scheme == "https")
-    result.tls = true;
-  else if (scheme != "http")
-    return problem("scheme '" + scheme + "' is not http or https");
-  auto rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find('#'));
-  auto authority_end = rest.find_first_of("/?");
-  auto authority = rest.substr(0, authority_end);
-  if (authority_end == std::string_view::npos)
-    result.target = "/";
-  else if (rest[authority_end] == '?')
-    result.target = "/" + std::string(rest.substr(authority_end));
-  else
-    result.target = std::string(rest.substr(authority_end));
-  if (!std::all_of(result.target.begin(), result.target.end(), is_target_char))
-    return problem("the path contains a space or control character");
-  if (authority.find('@') != std::string_view::npos)
-    return problem("user information before the host is not supported");
-  if (!authority.empty() && authority.front() == '[')
-    return problem("IPv6 address literals are not supported");
-  auto colon = authority.find(':');
-  auto host = authority.substr(0, colon);
-  if (host.empty())
-    return problem("no host");
-  if (!std::all_of(host.begin(), host.end(), is_host_char))
-    return problem("the host '" + std::string(host)
-                   + "' contains a character not allowed in a host name");
-  result.host = std::string(host);
-  std::transform(result.host.begin(), result.host.end(), result.host.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  result.port = result.tls ? 443 : 80;
-  if (colon != std::string_view::npos) {
-    auto digits = authority.substr(colon + 1);
-    unsigned long port = 0;
-    bool valid = !digits.empty() && digits.size() <= 5;
-    for (char c : digits) {
-      valid = valid && std::isdigit(static_cast<unsigned char>(c));
-      port = port * 10 + static_cast<unsigned long>(c - '0');
-    }
-    if (!valid || port == 0 || port > 65535)
-      return problem("the port '" + std::string(digits)
-                     + "' is not a number from 1 to 65535");
-    result.port = static_cast<uint16_t>(port);
+// What keeps `x` from going out as it is, or "". A CR or LF in a header
+// value would end the header and let whoever chose the value (an API key
+// from the environment, say) write headers of their own; the message names
+// the header, never its value, which may be a secret.
+std::string request_problem(const http_request& x) {
+  if (!is_token(x.method))
+    return "the method is not an HTTP token";
+  for (auto& [name, value] : x.headers) {
+    if (!is_token(name))
+      return "a header name is not an HTTP token";
+    if (value.find_first_of(std::string_view("\r\n\0", 3))
+        != std::string::npos)
+      return "the value of the header " + name
+             + " contains CR, LF or NUL; it is not sent";
   }
-  return result;
+  return {};
 }
 
 bool is_ip_address(const std::string& host) {
@@ -152,10 +90,10 @@ bool is_ip_address(const std::string& host) {
 }
 
 http::request<http::string_body> make_request(http_request& x,
-                                              const url_parts& url) {
+                                              const http_url& url) {
   http::request<http::string_body> req;
   req.method_string(x.method);
-  req.target(url.target);
+  req.target(url.target());
   req.version(11);
   auto default_port = url.tls ? 443 : 80;
   req.set(http::field::host,
@@ -194,6 +132,47 @@ std::string tls_failure_text(const beast::error_code& ec, SSL* ssl) {
     text += std::string(" (") + X509_verify_cert_error_string(verify_result)
             + ")";
   return text;
+}
+
+// -- reading responses --------------------------------------------------------
+
+using response_parser = http::response_parser<http::string_body>;
+
+// The limits every response is read with, by exchanges and by
+// parse_http_response alike. Headers keep Beast's limit of 8 KiB.
+void limit(response_parser& parser, size_t max_response_bytes,
+           bool head_request) {
+  parser.body_limit(max_response_bytes);
+  parser.skip(head_request);
+}
+
+// What went wrong reading a response from `from` (a host:port), once the
+// connection has no better explanation (a timeout, shutting down).
+http_error read_error(const beast::error_code& ec, const std::string& from,
+                      size_t max_response_bytes) {
+  if (ec == http::error::body_limit || ec == http::error::header_limit)
+    return {http_errc::response_too_large,
+            "the response from " + from + " exceeds "
+              + std::to_string(max_response_bytes) + " bytes ("
+              + ec.message() + ")"};
+  if (is_http_parse_error(ec) && ec != http::error::partial_message)
+    return {http_errc::malformed_response,
+            "the response from " + from + " is not HTTP/1.1: " + ec.message()};
+  return {http_errc::connection_closed,
+          from + " closed the connection before a full response: "
+            + ec.message()};
+}
+
+// Takes the message out of a parser that is done.
+http_response to_response(response_parser& parser) {
+  auto& msg = parser.get();
+  http_response result;
+  result.status = msg.result_int();
+  for (auto& field : msg)
+    result.headers.emplace_back(std::string(field.name_string()),
+                                std::string(field.value()));
+  result.body = std::move(msg.body());
+  return result;
 }
 
 // -- connections --------------------------------------------------------------
@@ -285,7 +264,7 @@ public:
 
   /// Swaps a dead connection for a new one to the same host, keeping its
   /// slot; nullptr when shutting down.
-  connection_ptr replace(const connection_ptr& dead, const url_parts& url);
+  connection_ptr replace(const connection_ptr& dead, const http_url& url);
 
 private:
   struct host_pool {
@@ -300,7 +279,7 @@ private:
   void checkout(const exchange_ptr& ex);
 
   // Requires mutex_.
-  connection_ptr open_connection(host_pool& pool, const url_parts& url);
+  connection_ptr open_connection(host_pool& pool, const http_url& url);
 
   void post_outcome(callback done, http_outcome outcome) {
     asio::post(
@@ -335,14 +314,14 @@ private:
 /// a resend after a stale connection.
 class exchange : public std::enable_shared_from_this<exchange> {
 public:
-  exchange(std::shared_ptr<client_core> core, url_parts url,
+  exchange(std::shared_ptr<client_core> core, http_url url,
            http::request<http::string_body> request,
            std::chrono::milliseconds timeout, callback done)
       : core_(std::move(core)), url_(std::move(url)),
         request_(std::move(request)), timeout_(std::min(timeout, max_timeout)),
         done_(std::move(done)) {}
 
-  const url_parts& url() const { return url_; }
+  const http_url& url() const { return url_; }
 
   /// Begins on `conn`, which is new or was idle in the pool (`reused`).
   void start(connection_ptr conn, bool reused) {
@@ -488,9 +467,9 @@ private:
   void read_header() {
     stage_ = "reading the response";
     parser_.emplace();
-    parser_->body_limit(core_->options().max_response_bytes);
     // A response to HEAD announces a body it does not send.
-    parser_->skip(request_.method() == http::verb::head);
+    limit(*parser_, core_->options().max_response_bytes,
+          request_.method() == http::verb::head);
     conn_->tcp().expires_at(deadline_);
     std::visit(
         [this](auto& stream) {
@@ -525,33 +504,16 @@ private:
     bool nothing_received = !parser_->got_some() && conn_->buffer.size() == 0;
     if (is_closed_by_peer(ec) && nothing_received && can_resend())
       return resend();
-    auto code = http_errc::connection_closed;
-    auto detail
-        = url_.authority()
-          + " closed the connection before a full response: " + ec.message();
-    if (ec == http::error::body_limit || ec == http::error::header_limit) {
-      code = http_errc::response_too_large;
-      detail = "the response from " + url_.authority() + " exceeds "
-               + std::to_string(core_->options().max_response_bytes)
-               + " bytes (" + ec.message() + ")";
-    } else if (is_http_parse_error(ec) && ec != http::error::partial_message) {
-      code = http_errc::malformed_response;
-      detail = "the response from " + url_.authority()
-               + " is not HTTP/1.1: " + ec.message();
-    }
-    fail(cause(ec, code), std::move(detail));
+    auto error = read_error(ec, url_.authority(),
+                            core_->options().max_response_bytes);
+    fail(cause(ec, error.code), std::move(error.message));
   }
 
   void succeed() {
-    auto& msg = parser_->get();
-    http_response result;
-    result.status = msg.result_int();
-    for (auto& field : msg)
-      result.headers.emplace_back(std::string(field.name_string()),
-                                  std::string(field.value()));
-    result.body = std::move(msg.body());
     // A body that ends with the connection leaves nothing to reuse.
-    release(msg.keep_alive() && !parser_->need_eof());
+    auto reusable = parser_->get().keep_alive() && !parser_->need_eof();
+    auto result = to_response(*parser_);
+    release(reusable);
     finish(std::move(result));
   }
 
@@ -592,7 +554,7 @@ private:
   // Timeouts and shutdown get a standard message.
   void fail(http_errc code, std::string detail) {
     if (code == http_errc::timeout)
-      detail = "no response from " + url_.pool_key() + " within "
+      detail = "no response from " + pool_key(url_) + " within "
                + std::to_string(timeout_.count()) + " ms (timed out " + stage_
                + ")";
     else if (code == http_errc::shutting_down)
@@ -619,12 +581,12 @@ private:
   }
 
   std::shared_ptr<client_core> core_;
-  url_parts url_;
+  http_url url_;
   http::request<http::string_body> request_;
   std::chrono::milliseconds timeout_;
   callback done_;
   connection_ptr conn_;
-  std::optional<http::response_parser<http::string_body>> parser_;
+  std::optional<response_parser> parser_;
   clock_type::time_point deadline_;
   /// What the exchange was doing, for timeout messages.
   const char* stage_ = "waiting";
@@ -664,8 +626,16 @@ void client_core::send(http_request request, callback done) {
   auto parsed = parse_url(request.url);
   if (auto* problem = std::get_if<std::string>(&parsed))
     return post_outcome(std::move(done),
-                        http_error{http_errc::invalid_url, *problem});
-  auto& url = std::get<url_parts>(parsed);
+                        http_error{http_errc::invalid_url,
+                                   "invalid URL \"" + displayed_url(request.url)
+                                     + "\": " + *problem});
+  if (auto problem = request_problem(request); !problem.empty())
+    return post_outcome(std::move(done),
+                        http_error{http_errc::invalid_request,
+                                   "cannot send a request to "
+                                     + displayed_url(request.url) + ": "
+                                     + problem});
+  auto& url = std::get<http_url>(parsed);
   if (url.tls && ca_file_failed_)
     return post_outcome(std::move(done),
                         http_error{http_errc::tls_failed, tls_setup_error_});
@@ -676,10 +646,10 @@ void client_core::send(http_request request, callback done) {
 }
 
 connection_ptr client_core::open_connection(host_pool& pool,
-                                            const url_parts& url) {
+                                            const http_url& url) {
   ++pool.open;
   auto conn = std::make_shared<connection>(
-      asio::make_strand(ioc_), url.pool_key(), url.tls ? &ssl_ctx_ : nullptr);
+      asio::make_strand(ioc_), pool_key(url), url.tls ? &ssl_ctx_ : nullptr);
   live_.insert(conn);
   return conn;
 }
@@ -694,7 +664,7 @@ void client_core::checkout(const exchange_ptr& ex) {
       ex->abandon();
       return;
     }
-    auto key = ex->url().pool_key();
+    auto key = pool_key(ex->url());
     auto& pool = pools_[key];
     auto now = clock_type::now();
     auto fresh = std::find_if(
@@ -757,7 +727,7 @@ void client_core::checkin(connection_ptr conn, bool reusable) {
 }
 
 connection_ptr client_core::replace(const connection_ptr& dead,
-                                    const url_parts& url) {
+                                    const http_url& url) {
   std::lock_guard<std::mutex> guard{mutex_};
   auto& pool = pools_[dead->key];
   live_.erase(dead);
@@ -797,6 +767,8 @@ std::string_view to_string(http_errc x) {
   switch (x) {
     case http_errc::invalid_url:
       return "invalid_url";
+    case http_errc::invalid_request:
+      return "invalid_request";
     case http_errc::resolve_failed:
       return "resolve_failed";
     case http_errc::connect_failed:
@@ -822,6 +794,40 @@ std::string http_response::header(std::string_view name) const {
     if (beast::iequals(key, beast::string_view(name.data(), name.size())))
       return value;
   return {};
+}
+
+http_outcome parse_http_response(std::string_view bytes,
+                                 size_t max_response_bytes, bool head_request) {
+  static const std::string from = "the server";
+  response_parser parser;
+  limit(parser, max_response_bytes, head_request);
+  beast::error_code ec;
+  // As exchanges do: the header alone first, then the rest eagerly.
+  parser.eager(false);
+  while (!parser.is_done()) {
+    if (parser.is_header_done())
+      parser.eager(true);
+    auto used = bytes.empty() ? 0
+                              : parser.put(asio::buffer(bytes.data(),
+                                                        bytes.size()),
+                                           ec);
+    bytes.remove_prefix(used);
+    if (ec && ec != http::error::need_more)
+      return read_error(ec, from, max_response_bytes);
+    // The bytes ran out, as a connection closed here would end them.
+    if (bytes.empty() || ec == http::error::need_more || used == 0) {
+      if (parser.is_done())
+        break;
+      if (!parser.got_some())
+        return read_error(http::error::partial_message, from,
+                          max_response_bytes);
+      parser.put_eof(ec);
+      if (ec)
+        return read_error(ec, from, max_response_bytes);
+      break;
+    }
+  }
+  return to_response(parser);
 }
 
 struct http_client::impl : client_core {

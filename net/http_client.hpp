@@ -16,6 +16,10 @@ namespace grader::net {
 enum class http_errc : uint8_t {
   /// The URL is not `http://` or `https://` with a host.
   invalid_url,
+  /// The method or a header cannot be sent as given: a name that is not
+  /// an HTTP token, or a value with CR, LF or NUL, which would end the
+  /// header early and start another.
+  invalid_request,
   /// The host name did not resolve.
   resolve_failed,
   /// No TCP connection could be made (refused, unreachable).
@@ -47,7 +51,7 @@ struct http_error {
 using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 struct http_request {
-  /// `http://host[:port]/path` or `https://...`.
+  /// `http://host[:port]/path[?query]` or `https://...` (see parse_url).
   std::string url;
   std::string method = "POST";
   http_headers headers;
@@ -85,6 +89,19 @@ struct http_client_options {
   /// How long an unused pooled connection is kept open.
   std::chrono::milliseconds idle_timeout{30'000};
 };
+
+/// Reads `bytes` as one HTTP/1.1 response the way http_client reads what a
+/// server sends, with the same parser settings: a body over
+/// `max_response_bytes` or a header over 8 KiB gives `response_too_large`,
+/// bytes that are not HTTP give `malformed_response`, and bytes that end
+/// before the response does give `connection_closed`, as a connection
+/// closed there would. Bytes after the response are ignored. With
+/// `head_request`, the response has no body whatever its headers say. Pure:
+/// for tests and fuzzing.
+http_outcome parse_http_response(
+  std::string_view bytes,
+  size_t max_response_bytes = http_client_options{}.max_response_bytes,
+  bool head_request = false);
 
 /// Counters for tests and metrics.
 struct http_client_stats {

@@ -253,6 +253,27 @@ judge_response judge_handler::too_large(uint64_t limit) {
                         "invalid_request_error");
 }
 
+judge_response judge_handler::header_too_large(uint64_t limit) {
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    ++stats_.requests;
+  }
+  return error_response(431,
+                        "request header exceeds " + std::to_string(limit)
+                          + " bytes",
+                        "invalid_request_error");
+}
+
+judge_response judge_handler::malformed(std::string_view why) {
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    ++stats_.requests;
+  }
+  return error_response(400,
+                        "request is not HTTP/1.1: " + std::string(why),
+                        "invalid_request_error");
+}
+
 std::chrono::milliseconds judge_handler::model_delay() {
   if (jitter_.count() <= 0)
     return latency_;

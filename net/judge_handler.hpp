@@ -48,8 +48,9 @@ public:
   void count_connection();
 
   /// Answers one request. `target` may carry a query string, which is
-  /// ignored; `authorization` is the request's Authorization header. Latency and jitter delay only chat-completions replies, so
-  /// that `/stats` stays quick under a simulated slow model.
+  /// ignored; `authorization` is the request's Authorization header. Latency and
+  /// jitter delay only chat-completions replies, so that `/stats` stays
+  /// quick under a simulated slow model.
   judge_response handle(std::string_view method, std::string_view target,
                         std::string_view body,
                         std::string_view authorization = {});
@@ -57,6 +58,14 @@ public:
   /// Counts a request whose body exceeded `limit` bytes and answers it
   /// with a 413.
   judge_response too_large(uint64_t limit);
+
+  /// Counts a request whose header exceeded `limit` bytes and answers it
+  /// with a 431.
+  judge_response header_too_large(uint64_t limit);
+
+  /// Counts a request that could not be read as HTTP/1.1 and answers it
+  /// with a 400 saying `why` (the parser's reason, e.g. "bad method").
+  judge_response malformed(std::string_view why);
 
   judge_server_stats stats() const;
 

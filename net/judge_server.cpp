@@ -17,6 +17,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -42,7 +43,18 @@ constexpr std::chrono::seconds io_timeout{30};
 // How long a closing connection reads what the client still sends.
 constexpr std::chrono::seconds linger_timeout{5};
 
-constexpr uint64_t body_limit = 1024 * 1024;
+// How long to wait before accepting again after accepting failed. Out of
+// file descriptors, the connection stays queued and accepting again at once
+// fails at once, forever; closing connections takes longer than this.
+constexpr std::chrono::milliseconds accept_backoff{50};
+
+// The request parser's limit on the start line and header fields; Beast's
+// default, named because a 431 reports it.
+constexpr uint32_t header_limit = 8 * 1024;
+
+bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_version).category();
+}
 
 // A connection the server can close from outside its own handlers.
 class connection {
@@ -56,11 +68,16 @@ public:
 // What the server shares with its connections. Connections hold it, so it
 // outlives the last of them, even those destroyed with the io_context.
 struct server_state {
-  explicit server_state(const judge_server_options& options)
-    : handler(options) {
+  server_state(const judge_server_options& options,
+               asio::thread_pool::executor_type grading)
+    : handler(options), grading(grading), body_limit(options.max_body_bytes) {
   }
 
   judge_handler handler;
+  // Where requests are graded, off the threads serving connections. The
+  // pool belongs to judge_server and is joined before the io_context goes.
+  asio::thread_pool::executor_type grading;
+  const uint64_t body_limit;
   std::mutex mutex;
   // Signalled when `stopping` is set.
   std::condition_variable stopped;
@@ -155,7 +172,8 @@ private:
       return;
     // A fresh parser per request: a parser reads one message only.
     parser_.emplace();
-    parser_->body_limit(body_limit);
+    parser_->body_limit(state_->body_limit);
+    parser_->header_limit(header_limit);
     beast::get_lowest_layer(stream_).expires_after(idle_timeout);
     http::async_read(stream_, buffer_, *parser_, next(&session::on_read));
   }
@@ -167,22 +185,54 @@ private:
       do_shutdown();
       return;
     }
+    // A request the parser refused still gets an answer saying why; then
+    // the connection closes, as nothing after it can be read reliably.
     if (ec == http::error::body_limit) {
       version_ = parser_->get().version();
-      keep_alive_ = false;
-      reply_ = state_->handler.too_large(body_limit);
-      act();
-      return;
+      return refuse(state_->handler.too_large(state_->body_limit));
     }
-    // A timeout, a reset or bytes that are not HTTP: nobody to answer.
+    if (ec == http::error::header_limit) {
+      version_ = 11;
+      return refuse(state_->handler.header_too_large(header_limit));
+    }
+    if (is_http_parse_error(ec) && ec != http::error::partial_message) {
+      version_ = 11;
+      return refuse(state_->handler.malformed(ec.message()));
+    }
+    // A timeout, a reset, or the client gone mid-request: nobody to answer.
     if (ec)
       return;
-    const auto& request = parser_->get();
+    auto& request = parser_->get();
     version_ = request.version();
     keep_alive_ = request.keep_alive();
-    reply_ = state_->handler.handle(
-      view(request.method_string()), view(request.target()), request.body(),
-      view(request[http::field::authorization]));
+    // Grading may take long (a big answer, many keywords): it runs on the
+    // grading pool, and the reply comes back to this connection's strand.
+    asio::post(state_->grading,
+               [self = this->shared_from_this(),
+                strand = stream_.get_executor(),
+                method = std::string(view(request.method_string())),
+                target = std::string(view(request.target())),
+                body = std::move(request.body()),
+                authorization
+                = std::string(view(request[http::field::authorization]))] {
+                 auto reply = self->state_->handler.handle(method, target, body,
+                                                           authorization);
+                 asio::post(strand, [self, reply = std::move(reply)]() mutable {
+                   self->on_graded(std::move(reply));
+                 });
+               });
+  }
+
+  void refuse(judge_response reply) {
+    keep_alive_ = false;
+    reply_ = std::move(reply);
+    act();
+  }
+
+  void on_graded(judge_response reply) {
+    if (closed_)
+      return;
+    reply_ = std::move(reply);
     if (reply_.delay.count() <= 0) {
       act();
       return;
@@ -311,9 +361,11 @@ std::string address_text(const std::string& host, uint16_t port) {
 struct judge_server::impl {
   explicit impl(judge_server_options opts)
     : options(std::move(opts)),
-      state(std::make_shared<server_state>(options)),
+      grading(std::max<size_t>(options.grading_threads, 1)),
+      state(std::make_shared<server_state>(options, grading.get_executor())),
       io(static_cast<int>(thread_count())),
-      acceptor(asio::make_strand(io)) {
+      acceptor(asio::make_strand(io)),
+      accept_timer(acceptor.get_executor()) {
     load_tls();
     listen();
     do_accept();
@@ -325,6 +377,8 @@ struct judge_server::impl {
     stop();
     for (auto& thread : threads)
       thread.join();
+    // Grading in progress finishes; its reply goes nowhere.
+    grading.join();
   }
 
   size_t thread_count() const {
@@ -386,6 +440,17 @@ struct judge_server::impl {
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open())
       return;
+    // A connection the client gave up before we took it is gone from the
+    // queue: the next one may be fine. Any other failure (EMFILE, ENFILE,
+    // ENOBUFS) would come back at once: wait for connections to close.
+    if (ec && ec != asio::error::connection_aborted) {
+      accept_timer.expires_after(accept_backoff);
+      accept_timer.async_wait([this](beast::error_code timer_ec) {
+        if (!timer_ec && acceptor.is_open())
+          do_accept();
+      });
+      return;
+    }
     if (!ec) {
       state->handler.count_connection();
       if (tls)
@@ -409,6 +474,7 @@ struct judge_server::impl {
     asio::post(acceptor.get_executor(), [this] {
       beast::error_code ignored;
       acceptor.close(ignored);
+      accept_timer.cancel();
       for (auto& x : state->live_connections())
         x->close();
     });
@@ -420,12 +486,17 @@ struct judge_server::impl {
   }
 
   judge_server_options options;
+  // Declared before the io_context, and joined in ~impl before it goes:
+  // grading posts replies to connections' strands.
+  asio::thread_pool grading;
   std::shared_ptr<server_state> state;
   // Declared before the io_context, so that it outlives the TLS streams
   // that the io_context's destructor may still destroy.
   std::optional<ssl::context> tls;
   asio::io_context io;
   tcp::acceptor acceptor;
+  // Paces accepting after a failure; on the acceptor's strand.
+  asio::steady_timer accept_timer;
   uint16_t port = 0;
   std::vector<std::thread> threads;
 };

@@ -26,6 +26,13 @@ struct judge_server_options {
   std::string api_key;
   /// Threads serving connections.
   size_t threads = 1;
+  /// Threads grading requests, apart from those serving connections, so
+  /// that a big or slow request delays no other connection: it waits only
+  /// when this many requests are being graded at once.
+  size_t grading_threads = 2;
+  /// Largest request body accepted; a larger one gets a 413 and the
+  /// connection closes.
+  uint64_t max_body_bytes = 1024 * 1024;
 };
 
 /// Counters of what the server saw.
@@ -39,7 +46,11 @@ struct judge_server_stats {
 /// The built-in judge as an HTTP server speaking the OpenAI chat-completions
 /// protocol (`POST /v1/chat/completions`, also `/chat/completions`), on
 /// Beast, serving many keep-alive connections at once. `GET /stats` returns
-/// the counters as JSON, `GET /health` "ok".
+/// the counters as JSON, `GET /health` "ok". A request that is not HTTP/1.1
+/// gets a 400, one whose header exceeds 8 KiB a 431, one whose body exceeds
+/// `max_body_bytes` a 413, and then the connection closes. When it cannot
+/// accept a connection (out of file descriptors, say), it tries again after
+/// a pause instead of at once.
 ///
 /// With `faults` on, a directive in the request's messages makes the judge
 /// misbehave on purpose, for tests: `[[fault:KIND]]`, or `[[fault:KIND*N]]`

@@ -103,6 +103,11 @@ void add_judge_command(CLI::App& app, int& result) {
   cmd->add_option("--threads", opts->server.threads, "Serving threads")
     ->capture_default_str()
     ->check(CLI::Range(1, 64));
+  cmd->add_option("--grading-threads", opts->server.grading_threads,
+                  "Threads grading requests, so a big request holds up no "
+                  "other connection")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 64));
   cmd->add_flag(
     "--faults", opts->server.faults,
     "Obey fault directives, for tests: a message containing [[fault:KIND]] "

@@ -42,6 +42,8 @@
 #include "scoring/display_text.hpp"
 #include "scoring/uuid.hpp"
 #include "net/chat_backend.hpp"
+#include "net/detail/printable.hpp"
+#include "net/url.hpp"
 
 namespace grader::app {
 
@@ -90,13 +92,33 @@ std::string from_environment(const char* name) {
   return value != nullptr ? value : "";
 }
 
-// Checks the LLM options; returns false after complaining.
+// Checks the LLM options; returns false after complaining. Messages quote
+// the URL and the model only escaped, and never the API key.
 bool check_llm_options(const score_options& opts) {
-  if (!opts.llm_url.empty() && opts.llm_url.rfind("http://", 0) != 0
-      && opts.llm_url.rfind("https://", 0) != 0) {
-    complain("the LLM URL '" + opts.llm_url
-             + "' needs a scheme: http:// or https://");
+  if (net::detail::has_control_character(opts.model)) {
+    complain("the model name '" + net::detail::printable(opts.model)
+             + "' contains a control character");
     return false;
+  }
+  if (!opts.llm_url.empty()) {
+    auto shown = net::displayed_url(opts.llm_url);
+    if (opts.llm_url.find("://") == std::string::npos) {
+      complain("the LLM URL '" + shown
+               + "' needs a scheme: http:// or https://");
+      return false;
+    }
+    auto url = net::parse_url(opts.llm_url);
+    if (auto* problem = std::get_if<std::string>(&url)) {
+      complain("the LLM URL '" + shown + "' is invalid: " + *problem);
+      return false;
+    }
+    // A CR or LF would end the Authorization header and start another.
+    if (net::detail::has_control_character(
+          from_environment(opts.api_key_env.c_str()))) {
+      complain("the API key in " + net::detail::printable(opts.api_key_env)
+               + " contains a control character");
+      return false;
+    }
   }
   if (opts.insecure)
     std::cerr << "grader: warning: --insecure: the LLM endpoint's TLS "

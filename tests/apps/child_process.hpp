@@ -61,6 +61,11 @@ public:
     stop();
   }
 
+  /// The process id while it runs, 0 once waited for.
+  pid_t pid() const {
+    return pid_;
+  }
+
   /// Sends `signal` without waiting.
   void signal(int signal) {
     if (pid_ > 0)

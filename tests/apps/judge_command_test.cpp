@@ -6,18 +6,62 @@
 #include <fstream>
 #include <future>
 #include <iterator>
+#include <memory>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
 #include "tests/apps/child_process.hpp"
+#include "tests/net/sync_http.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 using grader::test::judge_run;
 using grader::test::slurp;
+using grader::test::sync_http;
+using namespace std::chrono_literals;
+
+namespace {
+
+// CPU time the process has used so far, in clock ticks (user + system),
+// from /proc/PID/stat.
+long cpu_ticks(pid_t pid) {
+  auto stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  // The command name, in parentheses, may hold spaces: count fields after
+  // it. utime and stime are fields 14 and 15, the 12th and 13th after it.
+  std::istringstream fields{stat.substr(stat.rfind(')') + 2)};
+  std::string field;
+  long utime = 0;
+  long stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14)
+      utime = std::stol(field);
+    if (i == 15)
+      stime = std::stol(field);
+  }
+  return utime + stime;
+}
+
+// The process's open file descriptors: how many, and the highest.
+std::pair<int, int> descriptors(pid_t pid) {
+  int count = 0;
+  int highest = -1;
+  for (const auto& entry :
+       fs::directory_iterator{"/proc/" + std::to_string(pid) + "/fd"}) {
+    ++count;
+    highest = std::max(highest, std::stoi(entry.path().filename().string()));
+  }
+  return {count, highest};
+}
+
+} // namespace
 
 TEST_CASE("grader score --llm-url scores a mixed batch through grader judge",
           "[apps][llm]") {
@@ -144,4 +188,53 @@ TEST_CASE("grader judge serves HTTPS that grader score trusts with --ca-file",
   }
   std::error_code ignored;
   fs::remove_all(keys, ignored);
+}
+
+TEST_CASE("grader score --llm-url with a query string posts to the path "
+          "before it",
+          "[apps][llm]") {
+  judge_run run;
+  auto url = run.url() + "?api-version=2024-06-01";
+  REQUIRE(run.grader("score --no-explain --llm-url '" + url + "' "
+                     GRADER_SOURCE_DIR "/examples/small.json")
+          == 0);
+  auto out = json::parse(run.out());
+  CHECK_FALSE(out["metrics"].contains("llm_error"));
+  CHECK(out["results"][3]["graded_by"] == "llm");
+  CHECK(run.stats()["completions"] == out["metrics"]["llm_calls"]);
+  // What is printed leaves out the query, which may carry a key.
+  CHECK(out["metrics"]["llm"] == "gpt-4o-mini at " + run.url());
+}
+
+TEST_CASE("grader judge waits instead of spinning when out of file "
+          "descriptors, and serves again once one is free",
+          "[apps]") {
+  judge_run run;
+  auto pid = run.judge->pid();
+  auto held = std::make_unique<sync_http>(run.port);
+  REQUIRE(held->get("/health").response.result_int() == 200);
+  // Allow the judge no descriptor beyond those it has open.
+  auto [count, highest] = descriptors(pid);
+  rlimit limit{};
+  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, nullptr, &limit) == 0);
+  limit.rlim_cur = static_cast<rlim_t>(highest + 1);
+  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &limit, nullptr) == 0);
+  // Free numbers below the highest take connections too; the last of
+  // these connections is left queued, unaccepted.
+  std::vector<std::unique_ptr<sync_http>> clients;
+  for (int i = 0; i <= highest + 1 - count; ++i) {
+    clients.push_back(std::make_unique<sync_http>(run.port));
+    REQUIRE_FALSE(clients.back()->connect_error());
+  }
+  auto before = cpu_ticks(pid);
+  std::this_thread::sleep_for(500ms);
+  auto used = cpu_ticks(pid) - before;
+  // A judge retrying accept at once would use most of the 50 ticks.
+  CHECK(used <= 5);
+  // Closing a connection frees a descriptor for the queued one.
+  held.reset();
+  auto result = clients.back()->get("/health");
+  REQUIRE_FALSE(result.error);
+  CHECK(result.response.result_int() == 200);
+  CHECK(result.elapsed < 1s);
 }

@@ -361,3 +361,87 @@ TEST_CASE("grader score keeps to --rpm and --tpm", "[apps][llm]") {
     CHECK(score("--tpm 100000")["graded_by"] == "llm");
   }
 }
+
+TEST_CASE("grader score refuses an API key with a control character before "
+          "any call",
+          "[apps][llm]") {
+  judge_run run;
+  auto small = examples + "small.json";
+  SECTION("CR LF in OPENAI_API_KEY, which would add a header") {
+    CHECK(run.grader("score --llm-url " + run.url() + " " + small,
+                     "OPENAI_API_KEY=\"$(printf 'sk-test\\r\\nX-Injected-Key: "
+                     "yes')\"")
+          == 2);
+    CHECK(run.err()
+          == "grader: the API key in OPENAI_API_KEY contains a control "
+             "character\n");
+  }
+  SECTION("an escape in the variable --api-key-env names") {
+    CHECK(run.grader("score --api-key-env MY_KEY --llm-url " + run.url() + " "
+                       + small,
+                     "MY_KEY=\"$(printf 'sk-\\033[2J')\"")
+          == 2);
+    CHECK(run.err()
+          == "grader: the API key in MY_KEY contains a control character\n");
+  }
+  CHECK(run.out().empty());
+  // Only the request reading the counters reached the judge.
+  CHECK(run.stats()["requests"] == 1);
+}
+
+TEST_CASE("grader score refuses an unusable --llm-url at start, naming the "
+          "problem",
+          "[apps][llm]") {
+  judge_run run;
+  auto small = examples + "small.json";
+  auto refused = [&](const std::string& url, const std::string& message) {
+    INFO(url);
+    CHECK(run.grader("score --llm-url " + url + " " + small) == 2);
+    CHECK(run.err() == "grader: " + message + "\n");
+    CHECK(run.out().empty());
+  };
+  refused("http://127.0.0.1:0/v1",
+          "the LLM URL 'http://127.0.0.1:0/v1' is invalid: the port '0' is "
+          "not a number from 1 to 65535");
+  refused("http://127.0.0.1:65536/v1",
+          "the LLM URL 'http://127.0.0.1:65536/v1' is invalid: the port "
+          "'65536' is not a number from 1 to 65535");
+  refused("'http://127.0.0.1:8080/v1 beta'",
+          "the LLM URL 'http://127.0.0.1:8080/v1 beta' is invalid: the path "
+          "contains a space");
+  refused("\"$(printf 'http://127.0.0.1:8080/v1\\r\\nX-Injected: yes')\"",
+          "the LLM URL 'http://127.0.0.1:8080/v1\\x0D\\x0AX-Injected: yes' is "
+          "invalid: the path contains the control character \\x0D");
+  refused("\"$(printf 'http://127.0.0.1:80\\0331/v1')\"",
+          "the LLM URL 'http://127.0.0.1:80\\x1B1/v1' is invalid: the port "
+          "'80\\x1B1' is not a number from 1 to 65535");
+  refused("http:///v1", "the LLM URL 'http:///v1' is invalid: no host");
+  refused("http://user:secret@127.0.0.1:8080/v1",
+          "the LLM URL 'http://...@127.0.0.1:8080/v1' is invalid: user "
+          "information before the host is not supported");
+  refused("'http://127.0.0.1:8080/v1#chat'",
+          "the LLM URL 'http://127.0.0.1:8080/v1' is invalid: a fragment "
+          "(#...) is not allowed in an endpoint URL");
+  refused("ftp://127.0.0.1/v1",
+          "the LLM URL 'ftp://127.0.0.1/v1' is invalid: the scheme 'ftp' is "
+          "not http or https");
+  CHECK(run.stats()["requests"] == 1);
+}
+
+TEST_CASE("grader score refuses a model name with a control character, "
+          "showing it escaped",
+          "[apps][llm]") {
+  judge_run run;
+  auto small = examples + "small.json";
+  CHECK(run.grader("score --model \"$(printf 'gpt\\033[31m\\nx')\" --llm-url "
+                   + run.url() + " " + small)
+        == 2);
+  CHECK(run.err()
+        == "grader: the model name 'gpt\\x1B[31m\\x0Ax' contains a control "
+           "character\n");
+  CHECK(run.out().empty());
+  CHECK(run.grader("score " + small, "GRADER_MODEL=\"$(printf 'm\\tx')\"")
+        == 2);
+  CHECK(run.err()
+        == "grader: the model name 'm\\x09x' contains a control character\n");
+}

@@ -92,6 +92,23 @@ TEST_CASE("judge handler names what is wrong with a bad request", "[net]") {
   CHECK(handler.too_large(1024).status == 413);
 }
 
+TEST_CASE("judge handler answers unreadable requests with 400 and 431",
+          "[net]") {
+  judge_handler handler{judge_server_options{}};
+  auto malformed = handler.malformed("bad method");
+  CHECK(malformed.status == 400);
+  CHECK(malformed.action == judge_action::respond);
+  CHECK(json::parse(malformed.body)
+        == json{{"error",
+                 {{"message", "request is not HTTP/1.1: bad method"},
+                  {"type", "invalid_request_error"}}}});
+  auto header = handler.header_too_large(8192);
+  CHECK(header.status == 431);
+  CHECK(json::parse(header.body)["error"]["message"]
+        == "request header exceeds 8192 bytes");
+  CHECK(handler.stats().requests == 2);
+}
+
 TEST_CASE("judge handler counts requests and completions", "[net]") {
   judge_handler handler{judge_server_options{}};
   handler.count_connection();

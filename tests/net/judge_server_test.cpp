@@ -2,10 +2,14 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <random>
 #include <future>
 #include <thread>
 #include <vector>
 
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -118,6 +122,37 @@ struct tls_pair {
 const tls_pair& tls_files() {
   static const tls_pair files;
   return files;
+}
+
+// Sends `bytes` on a fresh connection and returns everything the server
+// sends back until it closes the connection (or 5 s pass).
+std::string raw_exchange(uint16_t port, const std::string& bytes) {
+  asio::io_context io;
+  beast::tcp_stream stream{io};
+  stream.expires_after(5s);
+  std::string reply;
+  char chunk[4096];
+  std::function<void(beast::error_code, size_t)> on_read
+    = [&](beast::error_code ec, size_t n) {
+        reply.append(chunk, n);
+        if (!ec)
+          stream.async_read_some(asio::buffer(chunk), on_read);
+      };
+  stream.async_connect({asio::ip::make_address("127.0.0.1"), port},
+                       [&](beast::error_code ec) {
+                         if (ec)
+                           return;
+                         asio::async_write(stream, asio::buffer(bytes),
+                                           [](beast::error_code, size_t) {});
+                         stream.async_read_some(asio::buffer(chunk), on_read);
+                       });
+  io.run();
+  return reply;
+}
+
+// The status line of a raw reply.
+std::string status_line(const std::string& reply) {
+  return reply.substr(0, reply.find("\r\n"));
 }
 
 } // namespace
@@ -382,4 +417,87 @@ TEST_CASE("judge server closes hanging connections when it goes away",
   CHECK(result.error);
   CHECK(result.error != beast::error::timeout);
   CHECK(result.elapsed < 2s);
+}
+
+TEST_CASE("judge server answers 400 to bytes that are not HTTP and 431 to a "
+          "header too large, then closes",
+          "[net]") {
+  judge_server server{judge_server_options{}};
+  SECTION("a request line that is not HTTP") {
+    auto reply = raw_exchange(server.port(), "HELLO THERE\r\n\r\n");
+    CHECK(status_line(reply) == "HTTP/1.1 400 Bad Request");
+    CHECK_THAT(reply, Catch::Contains("Connection: close"));
+    CHECK_THAT(reply, Catch::Contains("request is not HTTP/1.1"));
+  }
+  SECTION("a header field that is not one") {
+    auto reply = raw_exchange(server.port(),
+                              "GET /health HTTP/1.1\r\nno colon here\r\n\r\n");
+    CHECK(status_line(reply) == "HTTP/1.1 400 Bad Request");
+  }
+  SECTION("a Content-Length that is not a number") {
+    auto reply = raw_exchange(server.port(),
+                              "POST /v1/chat/completions HTTP/1.1\r\n"
+                              "Content-Length: lots\r\n\r\n{}");
+    CHECK(status_line(reply) == "HTTP/1.1 400 Bad Request");
+  }
+  SECTION("a header over 8 KiB") {
+    auto reply = raw_exchange(server.port(),
+                              "GET /health HTTP/1.1\r\nX-Big: "
+                                + std::string(10000, 'x') + "\r\n\r\n");
+    CHECK(status_line(reply) == "HTTP/1.1 431 Request Header Fields Too Large");
+    CHECK_THAT(reply, Catch::Contains("request header exceeds 8192 bytes"));
+  }
+  SECTION("a body over max_body_bytes, announced") {
+    auto reply = raw_exchange(server.port(),
+                              "POST /v1/chat/completions HTTP/1.1\r\n"
+                              "Content-Length: 2000000\r\n\r\n{}");
+    CHECK(status_line(reply) == "HTTP/1.1 413 Payload Too Large");
+  }
+  CHECK(server.stats().requests == 1);
+}
+
+TEST_CASE("judge server caps request bodies at max_body_bytes", "[net]") {
+  judge_server_options options;
+  options.max_body_bytes = 4000;
+  judge_server server{options};
+  sync_http client{server.port()};
+  auto big = client.post(score_body(std::string(4000, 'x')));
+  CHECK(status_of(big) == 413);
+  CHECK(json::parse(big.response.body())["error"]["message"]
+        == "request body exceeds 4000 bytes");
+  sync_http other{server.port()};
+  CHECK(verdict_of(other.post(score_body())).score > 0);
+}
+
+TEST_CASE("judge server answers a small request while it grades a big one",
+          "[net]") {
+  // One thread serves connections: grading on it would hold up everyone.
+  judge_server_options options;
+  options.threads = 1;
+  judge_server server{options};
+  // Random CJK characters: every character pair is new to the judge's
+  // bigram counts, which makes 600 KiB take a while to grade.
+  std::minstd_rand random{1};
+  std::string words;
+  while (words.size() < 600 * 1024) {
+    auto code = 0x4e00 + random() % 20000;
+    words += static_cast<char>(0xe0 | (code >> 12));
+    words += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+    words += static_cast<char>(0x80 | (code & 0x3f));
+  }
+  auto big = std::async(std::launch::async, [&] {
+    sync_http client{server.port()};
+    return client.post(score_body(words), 30s);
+  });
+  // The big request is being graded once the handler has counted it.
+  while (server.stats().requests == 0)
+    std::this_thread::sleep_for(1ms);
+  sync_http client{server.port()};
+  auto small = client.get("/health");
+  CHECK(status_of(small) == 200);
+  // Answered while the big one is still being graded.
+  CHECK(big.wait_for(0s) == std::future_status::timeout);
+  auto big_result = big.get();
+  CHECK(status_of(big_result) == 200);
+  CHECK(small.elapsed < big_result.elapsed);
 }
