@@ -5,6 +5,8 @@
 #include <cstring>
 #include <set>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -364,10 +366,66 @@ std::optional<journal_contents> read_journal(const std::string& path,
 
 // -- planning ----------------------------------------------------------------
 
+std::string first_difference(const batch_request& batch,
+                             const std::map<std::string, outcome_line>& earlier,
+                             const std::string& there) {
+  using scoring::escape_for_display;
+  auto quoted = [](const std::string& x) {
+    return "'" + escape_for_display(x, 80) + "'";
+  };
+  std::set<std::string> keys;
+  for (const auto& item : items_in_order(batch)) {
+    auto key = key_of(item);
+    keys.insert(key);
+    const auto* outcome = find(earlier, key);
+    if (outcome == nullptr)
+      continue;
+    const auto& question = item.x ? item.x->question_id
+                                  : item.rejected->question_id;
+    const auto& user = item.x ? item.x->user_id : item.rejected->user_id;
+    auto [their_question, their_user, their_session] = std::visit(
+      [](const auto& y) {
+        std::string session;
+        if constexpr (std::is_same_v<std::decay_t<decltype(y)>, score_result>)
+          session = y.session_id;
+        return std::make_tuple(y.question_id, y.user_id, session);
+      },
+      *outcome);
+    auto name = "item " + std::to_string(item.index) + " ("
+                + escape_for_display(key, 80) + ")";
+    if (question != their_question || user != their_user)
+      return name + " is question " + quoted(question) + " of user "
+             + quoted(user) + " in the input but question "
+             + quoted(their_question) + " of user " + quoted(their_user)
+             + " in " + there;
+    if (!batch.session_id.empty() && !their_session.empty()
+        && batch.session_id != their_session)
+      return name + " is of session " + quoted(batch.session_id)
+             + " in the input but of session " + quoted(their_session)
+             + " in " + there;
+  }
+  for (const auto& [key, outcome] : earlier)
+    if (keys.count(key) == 0)
+      return there + " holds " + escape_for_display(key, 80)
+             + ", which the input does not have";
+  return {};
+}
+
+bool needs_scoring_again(const outcome_line& x) {
+  if (const auto* failure = std::get_if<score_failure>(&x))
+    return failure->code == ec::cancelled;
+  return std::get<score_result>(x).fallback_reason
+         == fallback_reasons::deadline;
+}
+
 resume_plan plan_resume(const batch_request& batch,
                         const journal_contents& journal) {
-  return split(batch, [&](const std::string& key, const batch_item&) {
-    return find(journal.by_key, key);
+  return split(batch, [&](const std::string& key,
+                          const batch_item&) -> const outcome_line* {
+    const auto* earlier = find(journal.by_key, key);
+    if (earlier != nullptr && needs_scoring_again(*earlier))
+      return nullptr;
+    return earlier;
   });
 }
 

@@ -103,9 +103,25 @@ struct resume_plan {
   std::vector<outcome_line> done;
 };
 
+/// Why `earlier` (the outcomes of a journal or an earlier output, by answer
+/// key) cannot be of `batch`, or empty when it can: the first item, in
+/// position order, whose question, user or session differs from its
+/// earlier outcome (`item 3 (id:a3) is question 'q1' of user 'u1' in the
+/// input but question 'q9' of user 'u5' in the journal`), else the first
+/// earlier outcome for an answer the batch does not have. `there` names the
+/// source in the message.
+std::string first_difference(const batch_request& batch,
+                             const std::map<std::string, outcome_line>& earlier,
+                             const std::string& there);
+
+/// Whether a journaled outcome must be scored again on resume: an answer
+/// cancelled (Ctrl-C) or given a fallback at the batch deadline was never
+/// really scored.
+bool needs_scoring_again(const outcome_line& x);
+
 /// Plans the resumption of `batch` after a run that wrote `journal`: every
-/// item (answer or rejected item) whose key the journal holds is done, the
-/// rest remains. Keys that more than one item of the batch share identify
+/// item (answer or rejected item) whose key the journal holds is done,
+/// unless needs_scoring_again says otherwise; the rest remains. Keys that more than one item of the batch share identify
 /// none of them: those items are scored again. When the batch has no
 /// session id, `remaining` takes the one of the journaled results, so that
 /// the resumed run continues the same session.

@@ -1,6 +1,7 @@
 // `grader score`: reads a batch, scores it with an in-process scoring
 // service, writes the batch result as JSON.
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -15,9 +16,12 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <pthread.h>
 #include <fcntl.h>
@@ -241,6 +245,12 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
       complain(error);
       return false;
     }
+    auto there = "the journal '" + scoring::escape_for_display(opts.resume) + "'";
+    if (auto why = first_difference(*batch, journal->by_key, "the journal");
+        !why.empty()) {
+      complain("--resume: " + there + " is not of this batch: " + why);
+      return false;
+    }
     plan = plan_resume(*batch, *journal);
   } else if (!opts.retry_failed.empty()) {
     std::string earlier_text;
@@ -258,6 +268,17 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
                "a batch of " + std::to_string(earlier->stats.total_count)
                + " answers, " + input_name(opts.input) + " holds "
                + std::to_string(total));
+      return false;
+    }
+    std::map<std::string, outcome_line> outcomes;
+    for (const auto& x : earlier->results)
+      outcomes.emplace(answer_key(x), x);
+    for (const auto& x : earlier->failures)
+      outcomes.emplace(answer_key(x), x);
+    if (auto why = first_difference(*batch, outcomes, "the earlier output");
+        !why.empty()) {
+      complain("--retry-failed: " + input_name(opts.retry_failed)
+               + " is not an output of this batch: " + why);
       return false;
     }
     plan = plan_retry_failed(*batch, *earlier);
@@ -313,6 +334,23 @@ void print_summary(const batch_result& x) {
     static_cast<unsigned long long>(m.prompt_tokens),
     static_cast<unsigned long long>(m.completion_tokens));
   std::cerr << text;
+  // Why answers fell back, the most frequent reason first.
+  std::map<std::string, uint64_t> reasons;
+  for (const auto& result : x.results)
+    if (result.verdict.by == scoring::graded_by::fallback)
+      ++reasons[result.fallback_reason.empty() ? "no LLM"
+                                               : result.fallback_reason];
+  std::vector<std::pair<uint64_t, std::string>> ranked;
+  for (const auto& [reason, count] : reasons)
+    ranked.emplace_back(count, reason);
+  std::sort(ranked.rbegin(), ranked.rend());
+  if (!ranked.empty()) {
+    std::string line = "grader: fallbacks:";
+    for (size_t i = 0; i < ranked.size(); ++i)
+      line += (i == 0 ? " " : ", ") + std::to_string(ranked[i].first) + " "
+              + ranked[i].second;
+    std::cerr << line << '\n';
+  }
 }
 
 int run_score(score_options opts) {

@@ -516,3 +516,64 @@ TEST_CASE("a resumed run journals original positions, so a second resume "
   CHECK_THROWS_AS(to_original(plan, result_for(batch.answers[0], 3)),
                   std::out_of_range);
 }
+
+TEST_CASE("resume finds the first item whose question, user or session "
+          "differs from its journal line",
+          "[codec]") {
+  auto batch = batch_with_ids(4);
+  std::map<std::string, outcome_line> earlier;
+  for (size_t i = 0; i < 4; ++i)
+    earlier.emplace("id:a" + std::to_string(i),
+                    result_for(batch.answers[i], i));
+  CHECK(first_difference(batch, earlier, "the journal").empty());
+  SECTION("another question") {
+    std::get<score_result>(earlier["id:a2"]).question_id = "q-other";
+    CHECK(first_difference(batch, earlier, "the journal")
+          == "item 2 (id:a2) is question '" + batch.answers[2].question_id
+               + "' of user '" + batch.answers[2].user_id
+               + "' in the input but question 'q-other' of user '"
+               + batch.answers[2].user_id + "' in the journal");
+  }
+  SECTION("another user") {
+    std::get<score_result>(earlier["id:a1"]).user_id = "u-other";
+    CHECK(first_difference(batch, earlier, "the journal").find("item 1 ")
+          == 0);
+  }
+  SECTION("another session") {
+    std::get<score_result>(earlier["id:a3"]).session_id = "s-other";
+    CHECK(first_difference(batch, earlier, "the journal")
+          == "item 3 (id:a3) is of session 's-1' in the input but of "
+             "session 's-other' in the journal");
+  }
+  SECTION("an answer the input does not have") {
+    earlier.emplace("id:zz", result_for(batch.answers[0], 9));
+    CHECK(first_difference(batch, earlier, "the journal")
+          == "the journal holds id:zz, which the input does not have");
+  }
+}
+
+TEST_CASE("resume scores again what was cancelled or hit the deadline",
+          "[codec]") {
+  auto batch = batch_with_ids(4);
+  journal_contents journal;
+  journal.by_key.emplace("id:a0", result_for(batch.answers[0], 0));
+  auto cancelled = failure_for(batch.answers[1], 1);
+  cancelled.code = ec::cancelled;
+  journal.by_key.emplace("id:a1", cancelled);
+  auto late = result_for(batch.answers[2], 2);
+  late.verdict.by = graded_by::fallback;
+  late.fallback_reason = fallback_reasons::deadline;
+  journal.by_key.emplace("id:a2", late);
+  auto timed_out = late;
+  timed_out.index = 3;
+  timed_out.answer_id = "a3";
+  timed_out.fallback_reason = fallback_reasons::answer_timeout;
+  journal.by_key.emplace("id:a3", timed_out);
+  auto plan = plan_resume(batch, journal);
+  // Only a0 and a3 were really scored; a1 and a2 go again.
+  REQUIRE(plan.remaining.answers.size() == 2);
+  CHECK(plan.remaining.answers[0].answer_id == "a1");
+  CHECK(plan.remaining.answers[1].answer_id == "a2");
+  CHECK(plan.original_index == std::vector<uint64_t>{1, 2});
+  CHECK(plan.done.size() == 2);
+}

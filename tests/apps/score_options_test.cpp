@@ -445,3 +445,71 @@ TEST_CASE("grader score refuses a model name with a control character, "
   CHECK(run.err()
         == "grader: the model name 'm\\x09x' contains a control character\n");
 }
+
+TEST_CASE("grader score --resume and --retry-failed refuse another batch's "
+          "journal or output and call nothing",
+          "[apps][llm]") {
+  judge_run run;
+  auto first = (run.dir / "first.json").string();
+  auto second = (run.dir / "second.json").string();
+  auto journal = (run.dir / "journal.jsonl").string();
+  auto earlier = (run.dir / "earlier.json").string();
+  write(first, make_batch(6).dump());
+  // The same answer ids, other questions: another quiz.
+  auto other = make_batch(12);
+  other["answers"].erase(0);
+  for (size_t i = 0; i < other["answers"].size(); ++i)
+    other["answers"][i]["answer_id"] = "a" + std::to_string(i);
+  other["answers"].erase(other["answers"].begin() + 6,
+                         other["answers"].end());
+  write(second, other.dump());
+  REQUIRE(run.grader("score -q --llm-url " + run.url() + " --journal '"
+                     + journal + "' -o '" + earlier + "' '" + first + "'")
+          == 0);
+  auto calls = run.stats()["completions"].get<size_t>();
+  CHECK(run.grader("score -q --llm-url " + run.url() + " --resume '"
+                   + journal + "' '" + second + "'")
+        == 2);
+  CHECK(run.err().find("grader: --resume: the journal '") == 0);
+  CHECK(run.err().find("is not of this batch: item 0 (id:a0) is question")
+        != std::string::npos);
+  CHECK(run.out().empty());
+  CHECK(run.grader("score -q --llm-url " + run.url() + " --retry-failed '"
+                   + earlier + "' '" + second + "'")
+        == 2);
+  CHECK(run.err().find("is not an output of this batch: item 0 (id:a0)")
+        != std::string::npos);
+  CHECK(run.stats()["completions"].get<size_t>() == calls);
+}
+
+TEST_CASE("grader score --resume scores again the answers a Ctrl-C "
+          "cancelled",
+          "[apps][llm]") {
+  judge_run run{{"--latency-ms", "200"}};
+  auto batch = (run.dir / "batch.json").string();
+  auto journal = (run.dir / "journal.jsonl").string();
+  write(batch, make_batch(12, "", true).dump());
+  {
+    child_process first{GRADER_BINARY,
+                        {"score", "--llm-url", run.url(), "--concurrency",
+                         "2", "--journal", journal, "--quiet", batch},
+                        (run.dir / "first.err").string(),
+                        (run.dir / "first.out").string()};
+    std::this_thread::sleep_for(300ms);
+    first.signal(SIGINT);
+    CHECK(first.wait() == 130);
+  }
+  auto cancelled = 0;
+  for (const auto& line : json_lines(slurp(journal)))
+    cancelled += line["type"] == "failure"
+                 && line["error"]["code"] == "cancelled";
+  REQUIRE(cancelled > 0);
+  REQUIRE(run.grader("score --quiet --llm-url " + run.url() + " --resume '"
+                     + journal + "' '" + batch + "'")
+          == 0);
+  auto out = json::parse(run.out());
+  CHECK(out["results"].size() == 12);
+  CHECK(out["failures"].empty());
+  for (const auto& x : out["results"])
+    CHECK_FALSE(x["attempt_id"].get<std::string>().empty());
+}
