@@ -17,15 +17,18 @@ using scorer_actor = caf::typed_actor<
   caf::replies_to<score_atom, scoring_task>::with<score_result>,
   // The answer's time is up (the scorer's message to itself): it replies
   // with what it has, falling back to rules where it must.
-  caf::reacts_to<deadline_atom>>;
+  caf::reacts_to<deadline_atom>,
+  // The gateway retries one of its calls after this error (counted as it
+  // happens, so that an answer that times out still reports it).
+  caf::reacts_to<retry_atom, std::string>>;
 
 /// One per service, shared by all its batches: admits LLM calls within the
 /// in-flight and per-minute limits, retries transient failures with backoff,
 /// coalesces identical calls and caches replies.
 using llm_gateway_actor = caf::typed_actor<
   // Replies with the completion, or an error of category grader
-  // (ec::llm_unavailable, ec::llm_refused) carrying the retries it took
-  // (see make_llm_error).
+  // (ec::llm_unavailable, ec::llm_refused). Before each retry of a call it
+  // tells its requesters (retry_atom and the error, see scorer_actor).
   caf::replies_to<chat_atom, chat_request>::with<gateway_reply>,
   // Replies with the counters.
   caf::replies_to<stats_atom>::with<llm_stats>,

@@ -214,7 +214,7 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
   if (retries > 0)
     text += " (after " + std::to_string(retries) + " retries)";
   for (auto& waiter : call.waiters)
-    waiter.deliver(make_llm_error(done.code, text, retries));
+    waiter.deliver(caf::make_error(done.code, text));
 }
 
 void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {
@@ -247,6 +247,11 @@ void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {
     }
     if (may_retry(st, call)) {
       ++st.stats.retries;
+      // Told now, not with the final reply: a requester that gives up
+      // before that still knows what its calls went through.
+      for (const auto& requester : call.requesters)
+        if (auto handle = caf::actor_cast<caf::actor>(requester))
+          caf::anon_send(handle, retry_atom_v, done.message);
       auto wait = backoff(st, call.attempts, done.retry_after_ms);
       self->delayed_send(self, wait, retry_atom_v, done.call_id);
     } else {

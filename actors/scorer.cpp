@@ -23,8 +23,8 @@ namespace {
 constexpr auto no_timeout = caf::infinite;
 
 // A shared reply (cached, or joined to another's call) cost nothing more.
+// Retries were counted as the gateway told of them.
 void count(scorer_state& st, const gateway_reply& x) {
-  st.usage.retries += x.retries;
   if (x.shared)
     return;
   ++st.usage.calls;
@@ -32,12 +32,14 @@ void count(scorer_state& st, const gateway_reply& x) {
   st.usage.completion_tokens += x.reply.usage.completion_tokens;
 }
 
-// A failed call still counts its retries, and its error says why the
-// answer may fall back.
-void note_error(scorer_state& st, const caf::error& err) {
-  st.usage.retries += retries_of(err);
+// The first error says why the answer may fall back.
+void note_error(scorer_state& st, const std::string& text) {
   if (st.usage.error.empty())
-    st.usage.error = error_text(err);
+    st.usage.error = text;
+}
+
+void note_error(scorer_state& st, const caf::error& err) {
+  note_error(st, error_text(err));
 }
 
 void finish(scorer_pointer self, std::string explanation) {
@@ -198,6 +200,10 @@ scorer_actor::behavior_type scorer(scorer_pointer self,
       return reply;
     },
     [=](deadline_atom) { give_up(self); },
+    [=](retry_atom, const std::string& error) {
+      ++self->state.usage.retries;
+      note_error(self->state, error + " (retried)");
+    },
   };
 }
 

@@ -17,12 +17,4 @@ namespace grader {
 /// context string of a grader error, else CAF's rendering.
 std::string error_text(const caf::error& err);
 
-/// The failure of an LLM call as the gateway replies it: `code`, `text`,
-/// and the retries the call took, which count in the batch metrics even
-/// though the call failed.
-caf::error make_llm_error(ec code, std::string text, uint32_t retries);
-
-/// The retries an error made by make_llm_error took; 0 for other errors.
-uint32_t retries_of(const caf::error& err);
-
 } // namespace grader

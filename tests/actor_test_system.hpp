@@ -63,6 +63,7 @@ inline scorer_actor::behavior_type faulty_scorer(scorer_actor::pointer self) {
     // Stuck like a scorer busy with one costly answer: the coordinator's
     // own timeout must end it.
     [=](deadline_atom) {},
+    [=](retry_atom, const std::string&) {},
   };
 }
 
@@ -97,6 +98,7 @@ struct scorer_census {
                                   std::move(task));
           },
           [=](deadline_atom) {},
+          [=](retry_atom, const std::string&) {},
         };
       });
     };

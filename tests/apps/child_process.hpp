@@ -188,6 +188,17 @@ struct judge_run {
     return nlohmann::json::parse(response->body);
   }
 
+  /// Waits up to 10 s until requests other than these looks at /stats
+  /// reached the judge: a batch is running. Returns whether they did.
+  bool wait_for_requests() const {
+    for (size_t looks = 1; looks < 500; ++looks) {
+      if (stats()["requests"].get<size_t>() > looks)
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    return false;
+  }
+
   /// Runs `grader ARGS` with stdout and stderr into the files `out` and
   /// `err` of this folder; `env` is prefixed to the command (`NAME=value`).
   int grader(const std::string& args, const std::string& env = "") {

@@ -28,10 +28,13 @@ case "$sanitize" in
   *) echo "install_test: unknown GRADER_SANITIZE '$sanitize'" >&2; exit 1 ;;
 esac
 compiler=$(grep '^CMAKE_CXX_COMPILER:' "$cache" | cut -d= -f2-)
+# The CAF the build used (a TSan build's own, say) is the one the host needs.
+prefixes=$(grep '^CMAKE_PREFIX_PATH:' "$cache" | cut -d= -f2- || true)
 
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 cmake -S "$source/apps/embed_example" -B "$tmp/example" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_CXX_COMPILER="$compiler" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix${prefixes:+;$prefixes}" \
+  -DCMAKE_CXX_COMPILER="$compiler" \
   -DCMAKE_CXX_FLAGS="$flags"
 # The package must come from the fresh prefix, not from some other install.
 if ! grep -qF "grader_DIR:PATH=$tmp/prefix/" "$tmp/example/CMakeCache.txt"

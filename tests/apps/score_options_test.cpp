@@ -172,7 +172,8 @@ TEST_CASE("grader score cancels on SIGINT within a second with every answer "
                        (run.dir / "batch.json").string()},
                       (run.dir / "score.err").string(),
                       (run.dir / "score.out").string()};
-  std::this_thread::sleep_for(500ms);
+  // Until the batch runs a signal ends the process without output.
+  REQUIRE(run.wait_for_requests());
   auto started = std::chrono::steady_clock::now();
   score.signal(SIGINT);
   auto code = score.wait();
@@ -495,7 +496,7 @@ TEST_CASE("grader score --resume scores again the answers a Ctrl-C "
                          "2", "--journal", journal, "--quiet", batch},
                         (run.dir / "first.err").string(),
                         (run.dir / "first.out").string()};
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(run.wait_for_requests());
     first.signal(SIGINT);
     CHECK(first.wait() == 130);
   }

@@ -27,7 +27,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string small_batch = GRADER_SOURCE_DIR "/examples/small.json";
 const std::string mixed_batch = GRADER_SOURCE_DIR "/examples/mixed.json";
 
 } // namespace
@@ -54,15 +53,17 @@ TEST_CASE("grader score under GNU timeout writes its whole output",
 TEST_CASE("grader score exits at once only on a second Ctrl-C a second "
           "after the first",
           "[apps]") {
-  // Nobody reads the FIFO: after the batch the process waits to write its
-  // output, as it would behind a stalled consumer.
-  judge_run run;
+  // The first Ctrl-C cancels a batch waiting on a slow judge; nobody reads
+  // the FIFO, so the process then waits to write its output, as it would
+  // behind a stalled consumer.
+  judge_run run{{"--latency-ms", "60000"}};
   auto fifo = run.dir / "result.pipe";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   child_process score{GRADER_BINARY,
-                      {"score", "-q", "-o", fifo.string(), small_batch},
+                      {"score", "-q", "--llm-url", run.url(), "-o",
+                       fifo.string(), mixed_batch},
                       (run.dir / "score.err").string()};
-  std::this_thread::sleep_for(300ms);
+  REQUIRE(run.wait_for_requests());
   REQUIRE_FALSE(score.exited_within(0ms));
   auto first = std::chrono::steady_clock::now();
   score.signal(SIGINT);
