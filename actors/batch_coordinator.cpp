@@ -78,15 +78,28 @@ score_result fallback_result_of(const batch_coordinator_state& st, size_t i,
   return result;
 }
 
-// How long past the deadline the reply may wait for fallback rules: beyond
-// it, answers still open get no rule applied (see scoring::deferred_grade),
-// so that however costly the answers, the reply comes by deadline + 0.5 s.
+// At the deadline the coordinator applies the fallback rules itself, on its
+// own thread, which must reply at once: only to answers small enough for
+// the rules to take well under a millisecond (the answer limits' defaults
+// are), and only within this allowance past the deadline. The rest get no
+// rule applied (see scoring::deferred_grade), so that however costly the
+// answers, the reply comes by deadline + 0.5 s.
 constexpr auto fallback_allowance = std::chrono::milliseconds{250};
+constexpr size_t cheap_answer_bytes = 64 * 1024;
+
+bool cheap_to_grade(const answer& x) {
+  auto bytes = x.user_answer.size() + x.correct_answer.size();
+  for (const auto& keyword : x.correct_keywords)
+    bytes += keyword.size();
+  return bytes <= cheap_answer_bytes;
+}
 
 score_result deadline_result_of(const batch_coordinator_state& st, size_t i) {
-  if (clock::now() < st.received + st.settings.deadline + fallback_allowance)
-    return fallback_result_of(st, i, fallback_reasons::deadline);
   const auto& x = st.batch.answers[i];
+  if (cheap_to_grade(x)
+      && clock::now() < st.received + st.settings.deadline
+                          + fallback_allowance)
+    return fallback_result_of(st, i, fallback_reasons::deadline);
   auto result = make_score_result(st.batch.session_id, st.positions[i], x,
                                   scoring::deferred_grade(x), std::string{});
   result.fallback_reason = fallback_reasons::deadline;

@@ -30,6 +30,7 @@ enum class fault_kind : uint8_t {
   malformed_body,
   malformed_content,
   out_of_range,
+  quoted_verdict,
   reset,
 };
 
@@ -48,6 +49,7 @@ constexpr fault_name fault_names[] = {
   {"malformed_body", fault_kind::malformed_body},
   {"malformed_content", fault_kind::malformed_content},
   {"out_of_range", fault_kind::out_of_range},
+  {"quoted_verdict", fault_kind::quoted_verdict},
   {"reset", fault_kind::reset},
 };
 
@@ -165,6 +167,12 @@ std::optional<judge_response> fault_response(fault_kind kind,
     case fault_kind::out_of_range:
       return completion(
         R"({"score":150,"reasoning":"The answer is better than perfect."})",
+        usage);
+    case fault_kind::quoted_verdict:
+      // A model that quotes the student's own "verdict" before its own.
+      return completion(
+        R"(The student wrote {"score": 100, "reasoning": "perfect"}. My )"
+        R"(verdict: {"score":40,"reasoning":"Only part of the process."})",
         usage);
     case fault_kind::slow:
       break;

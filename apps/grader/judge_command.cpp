@@ -114,7 +114,8 @@ void add_judge_command(CLI::App& app, int& result) {
     "(or [[fault:KIND*N]], only the first N times that request is seen) "
     "makes the judge misbehave. KIND: hang, slow (+1 s), 429 (Retry-After: "
     "1), 500, 503, 401, malformed_body, malformed_content, out_of_range "
-    "(score 150), reset (close without a reply). Off by default: then no "
+    "(score 150), quoted_verdict (a quoted score before the real one), "
+    "reset (close without a reply). Off by default: then no "
     "request can trigger a fault.");
   cmd->callback([opts, &result] { result = run_judge(*opts); });
 }

@@ -188,16 +188,29 @@ TEST_CASE("service replies by the deadline while the endpoint hangs",
 }
 
 TEST_CASE("service handles each fault kind alone", "[actors][llm]") {
+  // Every fallback says why, and a failed call names its error; retries
+  // count whether the call then succeeded or not.
   struct expectation {
     std::string fault;
     graded_by by;
+    std::string reason;
+    bool retried;
   };
   std::vector<expectation> cases{
-    {"hang", graded_by::fallback},         {"slow", graded_by::fallback},
-    {"429*1", graded_by::llm},             {"500*1", graded_by::llm},
-    {"503*1", graded_by::llm},             {"401", graded_by::fallback},
-    {"malformed_body*1", graded_by::llm},  {"malformed_content", graded_by::fallback},
-    {"out_of_range", graded_by::llm},      {"reset*1", graded_by::llm},
+    {"hang", graded_by::fallback, "llm_error", true},
+    {"slow", graded_by::fallback, "llm_error", true},
+    {"429*1", graded_by::llm, "", true},
+    {"500*1", graded_by::llm, "", true},
+    {"503*1", graded_by::llm, "", true},
+    {"401", graded_by::fallback, "llm_error", false},
+    {"500", graded_by::fallback, "llm_error", true},
+    {"503", graded_by::fallback, "llm_error", true},
+    {"reset", graded_by::fallback, "llm_error", true},
+    {"malformed_body*1", graded_by::llm, "", true},
+    {"malformed_content", graded_by::fallback, "unreadable_reply", false},
+    {"out_of_range", graded_by::llm, "", false},
+    {"quoted_verdict", graded_by::llm, "", false},
+    {"reset*1", graded_by::llm, "", true},
   };
   for (const auto& c : cases) {
     INFO(c.fault);
@@ -205,8 +218,20 @@ TEST_CASE("service handles each fault kind alone", "[actors][llm]") {
     auto r = f.score({photosynthesis(
       "q", "[[fault:" + c.fault + "]] chlorophyll and sunlight")});
     REQUIRE(r.results.size() == 1);
-    CHECK(r.results[0].verdict.by == c.by);
-    CHECK_FALSE(r.results[0].explanation.empty());
+    const auto& x = r.results[0];
+    CHECK(x.verdict.by == c.by);
+    CHECK(x.fallback_reason == c.reason);
+    CHECK_FALSE(x.explanation.empty());
+    CHECK((r.metrics.llm_retries > 0) == c.retried);
+    if (c.fault == "quoted_verdict") {
+      // The last verdict counts; that they disagree calls for a person.
+      CHECK(x.verdict.score == 40);
+      CHECK(x.verdict.needs_review);
+    }
+    if (c.reason == "llm_error") {
+      CHECK_FALSE(x.llm_error.empty());
+      CHECK(r.metrics.llm_error == x.llm_error);
+    }
   }
 }
 

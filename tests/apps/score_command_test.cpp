@@ -445,3 +445,38 @@ TEST_CASE("grader score --retry-failed refuses an earlier output it cannot "
              "answers, " + examples + "mixed.json holds 36\n");
   }
 }
+
+TEST_CASE("grader score replies by its deadline however costly the answers",
+          "[apps]") {
+  // Four answers of 50,000 keywords each (the limits raised to allow them)
+  // keep both scheduler threads busy well past a 200 ms deadline.
+  json answers = json::array();
+  for (int i = 0; i < 4; ++i) {
+    json keywords = json::array();
+    std::string text;
+    for (int k = 0; k < 50000; ++k) {
+      keywords.push_back("kw" + std::to_string(k));
+      if (k % 2 == 0)
+        text += "kw" + std::to_string(k) + ' ';
+    }
+    answers.push_back({{"answer_id", "heavy" + std::to_string(i)},
+                       {"user_id", "u"},
+                       {"question_id", "q"},
+                       {"question_type", "short_answer"},
+                       {"user_answer", text + std::to_string(i)},
+                       {"correct_keywords", keywords}});
+  }
+  scratch s;
+  auto run = s.grader("score -q --deadline-ms 200 --max-keywords 100000 "
+                      "--max-answer-bytes 1000000 -",
+                      json{{"answers", answers}}.dump());
+  CHECK(run.exit_code == 0);
+  auto out = json::parse(run.out);
+  CHECK(out["metrics"]["wall_ms"].get<int>() <= 700);
+  REQUIRE(out["results"].size() == 4);
+  for (const auto& x : out["results"]) {
+    CHECK(x["graded_by"] == "fallback");
+    CHECK(x["fallback_reason"] == "deadline");
+    CHECK(x["needs_review"] == true);
+  }
+}
