@@ -1,4 +1,5 @@
 #include "apps/grader/argument_sources.hpp"
+#include "apps/grader/bounded_read.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -68,24 +69,18 @@ std::optional<std::string> config_text(const std::string& path,
     return std::nullopt;
   }
   std::string text;
-  char block[65536];
-  for (;;) {
-    auto got = ::read(fd, block, sizeof block);
-    if (got == 0)
+  switch (read_bounded(fd, max_config_bytes, text)) {
+    case read_status::complete:
       return text;
-    if (got < 0) {
-      if (errno == EINTR)
-        continue;
-      error = "cannot read " + name + ": " + std::strerror(errno);
-      return std::nullopt;
-    }
-    text.append(block, static_cast<size_t>(got));
-    if (text.size() > max_config_bytes) {
+    case read_status::too_large:
       error = name + ": larger than " + std::to_string(max_config_bytes)
               + " bytes";
       return std::nullopt;
-    }
+    case read_status::failed:
+      break;
   }
+  error = "cannot read " + name + ": " + std::strerror(errno);
+  return std::nullopt;
 }
 
 bool read_config_file(const std::string& path,

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apps/grader/bounded_read.hpp"
 #include "messages/error.hpp"
 #include "scoring/display_text.hpp"
 
@@ -112,6 +113,10 @@ bool is_blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
+// A journal holds a line per answer of a batch at most the input limit's
+// size, plus the results: a few times that, never without bound.
+constexpr uint64_t max_journal_bytes = uint64_t{4} << 30;
+
 // The whole file at `path`; nothing, with errno set, when it cannot be read.
 // Only a regular file is read (errno EINVAL otherwise): a journal named
 // /dev/zero or a FIFO would never end.
@@ -128,21 +133,12 @@ std::optional<std::string> slurp(const std::string& path) {
     return std::nullopt;
   }
   std::string text;
-  char block[65536];
-  for (;;) {
-    auto got = ::read(fd, block, sizeof block);
-    if (got == 0)
-      break;
-    if (got > 0) {
-      text.append(block, static_cast<size_t>(got));
-    } else if (errno != EINTR) {
-      auto saved = errno;
-      ::close(fd);
-      errno = saved;
-      return std::nullopt;
-    }
-  }
+  auto read = read_bounded(fd, max_journal_bytes, text);
+  auto saved = read == read_status::too_large ? EFBIG : errno;
   ::close(fd);
+  errno = saved;
+  if (read != read_status::complete)
+    return std::nullopt;
   return text;
 }
 

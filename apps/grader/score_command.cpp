@@ -34,6 +34,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/scoring_service.hpp"
+#include "apps/grader/bounded_read.hpp"
 #include "apps/grader/commands.hpp"
 #include "messages/error.hpp"
 #include "messages/json_codec.hpp"
@@ -150,10 +151,8 @@ std::string input_name(const std::string& path) {
                      : scoring::escape_for_display(path);
 }
 
-// The whole input, from a file or from standard input ("-"). It is read in
-// blocks and never beyond `max_bytes` + 1 bytes, so that a huge file or an
-// endless stream (/dev/zero) ends in a message instead of in all the
-// memory there is; pipes and FIFOs read like files.
+// The whole input, from a file or from standard input ("-"), at most
+// `max_bytes` of it (see read_bounded).
 bool read_input(const std::string& path, uint64_t max_bytes,
                 std::string& text) {
   auto too_large = [&] {
@@ -182,32 +181,17 @@ bool read_input(const std::string& path, uint64_t max_bytes,
     }
   } closer{fd};
   struct stat info;
-  if (::fstat(fd, &info) == 0) {
-    if (S_ISDIR(info.st_mode))
-      return cannot_read("it is a directory");
-    // A regular file tells its size: no need to read it to refuse it.
-    if (S_ISREG(info.st_mode)) {
-      if (static_cast<uint64_t>(info.st_size) > max_bytes)
-        return too_large();
-      text.reserve(static_cast<size_t>(info.st_size));
-    }
-  }
-  char block[65536];
-  for (;;) {
-    auto room = max_bytes - text.size();
-    auto want = room >= sizeof block ? sizeof block : room + 1;
-    auto got = ::read(fd, block, want);
-    if (got == 0)
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode))
+    return cannot_read("it is a directory");
+  switch (read_bounded(fd, max_bytes, text)) {
+    case read_status::complete:
       return true;
-    if (got < 0) {
-      if (errno == EINTR)
-        continue;
-      return cannot_read(std::strerror(errno));
-    }
-    text.append(block, static_cast<size_t>(got));
-    if (text.size() > max_bytes)
+    case read_status::too_large:
       return too_large();
+    case read_status::failed:
+      break;
   }
+  return cannot_read(std::strerror(errno));
 }
 
 // Writes the result to the -o file, or to stdout when there is none.
