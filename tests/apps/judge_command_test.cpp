@@ -137,11 +137,21 @@ TEST_CASE("grader score says so when the LLM fails and falls back to rules",
                          GRADER_SOURCE_DIR "/examples/small.json");
   CHECK(code == 0);
   auto out = json::parse(run.out());
+  size_t fallbacks = 0;
   for (const auto& r : out["results"])
-    if (r["question_id"].get<std::string>().find("-sa") != std::string::npos)
+    if (r["question_id"].get<std::string>().find("-sa") != std::string::npos) {
       CHECK(r["graded_by"] == "fallback");
+      CHECK(r["fallback_reason"] == "llm_error");
+      CHECK(r["llm_error"].get<std::string>().find("connect_failed") == 0);
+      ++fallbacks;
+    }
+  REQUIRE(fallbacks > 0);
   auto err = run.err();
   CHECK(err.find("grader: warning: LLM calls failed") != std::string::npos);
+  // The summary names the causes.
+  CHECK(err.find("grader: fallbacks: " + std::to_string(fallbacks)
+                 + " llm_error\n")
+        != std::string::npos);
   CHECK(err.find("connect_failed") != std::string::npos);
   CHECK(out["metrics"]["llm_error"].get<std::string>().find("connect_failed")
         != std::string::npos);
