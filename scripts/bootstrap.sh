@@ -15,7 +15,6 @@ packages=(
   libcaf-dev libboost-dev libboost-system-dev
   nlohmann-json3-dev catch2 libcli11-dev
   libssl-dev openssl libutf8proc-dev
-  clang libclang-rt-14-dev
 )
 
 missing=()
