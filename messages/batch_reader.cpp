@@ -258,19 +258,24 @@ void read_line(std::string_view line, size_t number, uint64_t index,
 }
 
 // The lines of `text` from offset `from`, which starts line `number`; the
-// first non-blank one is item `index`.
-void read_lines(std::string_view text, size_t from, size_t number,
-                uint64_t index, batch_request& out) {
+// first non-blank one is item `index`. False when there are more than
+// `max_answers` items.
+bool read_lines(std::string_view text, size_t from, size_t number,
+                uint64_t index, uint64_t max_answers, batch_request& out) {
   while (from < text.size()) {
     auto end = text.find('\n', from);
     auto line = text.substr(from, end == npos ? npos : end - from);
-    if (!is_blank(line))
+    if (!is_blank(line)) {
+      if (index >= max_answers)
+        return false;
       read_line(line, number, index++, out);
+    }
     if (end == npos)
       break;
     from = end + 1;
     ++number;
   }
+  return true;
 }
 
 // -- the whole input ---------------------------------------------------------
@@ -308,7 +313,12 @@ caf::expected<batch_request> read_document(const json& doc,
 
 } // namespace
 
-caf::expected<batch_request> read_batch(std::string_view text) {
+caf::expected<batch_request> read_batch(std::string_view text,
+                                        uint64_t max_answers) {
+  auto too_many = [max_answers] {
+    return unreadable("more than " + std::to_string(max_answers)
+                      + " answers (--max-answers)");
+  };
   // A byte order mark is legal at the start of a UTF-8 file and not JSON.
   if (text.substr(0, 3) == "\xEF\xBB\xBF")
     text.remove_prefix(3);
@@ -319,10 +329,15 @@ caf::expected<batch_request> read_batch(std::string_view text) {
   auto first = detail::read_json_value(
       text, "answers",
       [&](json item, std::vector<json_value_problem> problems) {
-        read_item(item, items++, problems, result);
+        // Past the limit items are only counted: the batch is refused.
+        if (items < max_answers)
+          read_item(item, items, problems, result);
+        ++items;
       });
   if (first.error)
     return unreadable_at(text, first.error->offset, first.error->reason);
+  if (items > max_answers)
+    return too_many();
   const auto& root = first.value;
   auto stray = detail::first_non_blank(text, first.end);
   // The first value decides the form. A batch document is all of the input.
@@ -368,8 +383,9 @@ caf::expected<batch_request> read_batch(std::string_view text) {
                 result);
   else
     read_item(root, 0, first.problems, result);
-  if (line_end != npos)
-    read_lines(text, line_end + 1, number + 1, 1, result);
+  if (line_end != npos
+      && !read_lines(text, line_end + 1, number + 1, 1, max_answers, result))
+    return too_many();
   return result;
 }
 

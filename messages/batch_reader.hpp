@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include <caf/expected.hpp>
@@ -7,6 +8,10 @@
 #include "messages/batch_request.hpp"
 
 namespace grader {
+
+/// The most items read_batch takes by default: ten times the largest
+/// nightly batch the platform runs.
+constexpr uint64_t default_max_answers = 1'000'000;
 
 /// Reads the text of a batch file in any of its three forms: an object
 /// `{"session_id": ..., "answers": [...]}`, a bare array of answers, or JSON
@@ -24,6 +29,12 @@ namespace grader {
 /// is an error (`ec::unreadable_input`), whose text says where (`line 3,
 /// column 7: ...`): a syntax error or NUL byte in the document, a bad value
 /// outside the answers, text after the document.
-caf::expected<batch_request> read_batch(std::string_view text);
+///
+/// A batch of more than `max_answers` items is an error too (`more than
+/// 1000000 answers (--max-answers)`): every item, even one that is only a
+/// `0`, becomes an answer or a rejected entry, so their number bounds what
+/// the batch holds in memory.
+caf::expected<batch_request>
+read_batch(std::string_view text, uint64_t max_answers = default_max_answers);
 
 } // namespace grader

@@ -90,6 +90,8 @@ struct score_options {
   // 256 MiB holds a batch of 100,000 long answers with room to spare, while
   // the answers read from it stay well within the memory of a small host.
   uint64_t max_input_bytes = uint64_t{256} * 1024 * 1024;
+  // The most items a batch may have (see read_batch).
+  uint64_t max_answers = default_max_answers;
 };
 
 std::string from_environment(const char* name) {
@@ -216,7 +218,7 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
   std::string text;
   if (!read_input(opts.input, opts.max_input_bytes, text))
     return false;
-  auto batch = read_batch(text);
+  auto batch = read_batch(text, opts.max_answers);
   if (!batch) {
     complain(input_name(opts.input) + ": " + error_text(batch.error()));
     return false;
@@ -501,6 +503,10 @@ void add_score_command(CLI::App& app, int& result) {
   cmd->add_option("--max-input-bytes", opts->max_input_bytes,
                   "Refuse an input (or --retry-failed output) larger than "
                   "this many bytes")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-answers", opts->max_answers,
+                  "Refuse a batch of more items than this")
     ->capture_default_str()
     ->check(CLI::PositiveNumber);
   cmd->add_option("--answer-timeout-ms", opts->answer_timeout_ms,

@@ -480,3 +480,31 @@ TEST_CASE("grader score replies by its deadline however costly the answers",
     CHECK(x["needs_review"] == true);
   }
 }
+
+TEST_CASE("grader score refuses a batch of more than --max-answers items",
+          "[apps]") {
+  scratch s;
+  // Items that are mere numbers still become rejected entries one by one:
+  // without the limit, a file of zeros fills the memory.
+  std::string zeros = "[0";
+  for (int i = 1; i < 50; ++i)
+    zeros += ",0";
+  zeros += "]";
+  auto run = s.grader("score -q --max-answers 20 -", zeros);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "grader: standard input: more than 20 answers "
+                   "(--max-answers)\n");
+  std::string lines;
+  for (int i = 0; i < 21; ++i)
+    lines += "{\"user_id\": \"u\", \"question_id\": \"q\", "
+             "\"question_type\": \"true_false\", \"user_answer\": \"true\", "
+             "\"correct_answer\": \"true\"}\n";
+  run = s.grader("score -q --max-answers 20 -", lines);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "grader: standard input: more than 20 answers "
+                   "(--max-answers)\n");
+  lines.erase(lines.rfind('{'));
+  run = s.grader("score -q --max-answers 20 -", lines);
+  CHECK(run.exit_code == 0);
+  CHECK(json::parse(run.out)["batch_stats"]["total_count"] == 20);
+}
