@@ -250,36 +250,26 @@ judge_response judge_handler::handle(std::string_view method,
                         "invalid_request_error");
 }
 
-judge_response judge_handler::too_large(uint64_t limit) {
+judge_response judge_handler::refuse(unsigned status, std::string message) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     ++stats_.requests;
   }
-  return error_response(413,
-                        "request body exceeds " + std::to_string(limit)
-                          + " bytes",
-                        "invalid_request_error");
+  return error_response(status, std::move(message), "invalid_request_error");
+}
+
+judge_response judge_handler::too_large(uint64_t limit) {
+  return refuse(413,
+                "request body exceeds " + std::to_string(limit) + " bytes");
 }
 
 judge_response judge_handler::header_too_large(uint64_t limit) {
-  {
-    std::lock_guard<std::mutex> guard{mutex_};
-    ++stats_.requests;
-  }
-  return error_response(431,
-                        "request header exceeds " + std::to_string(limit)
-                          + " bytes",
-                        "invalid_request_error");
+  return refuse(431,
+                "request header exceeds " + std::to_string(limit) + " bytes");
 }
 
 judge_response judge_handler::malformed(std::string_view why) {
-  {
-    std::lock_guard<std::mutex> guard{mutex_};
-    ++stats_.requests;
-  }
-  return error_response(400,
-                        "request is not HTTP/1.1: " + std::string(why),
-                        "invalid_request_error");
+  return refuse(400, "request is not HTTP/1.1: " + std::string(why));
 }
 
 std::chrono::milliseconds judge_handler::model_delay() {

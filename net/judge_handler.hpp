@@ -70,6 +70,10 @@ public:
   judge_server_stats stats() const;
 
 private:
+  // Counts a request that never reached a route and answers it with
+  // `status` and `message`.
+  judge_response refuse(unsigned status, std::string message);
+
   // A random delay from latency_ to latency_ + jitter_.
   std::chrono::milliseconds model_delay();
 

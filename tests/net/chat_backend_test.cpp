@@ -14,6 +14,7 @@
 
 #include "net/chat_backend.hpp"
 #include "net/openai_codec.hpp"
+#include "tests/net/loopback_server.hpp"
 
 using namespace grader;
 using namespace grader::net;
@@ -32,22 +33,9 @@ class recording_server {
 public:
   recording_server(unsigned status, std::string body)
       : status_(status), body_(std::move(body)),
-        acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
-        thread_([this] { serve(); }) {}
+        server_([this](tcp::socket& socket) { answer(socket); }) {}
 
-  ~recording_server() {
-    stopping_ = true;
-    tcp::socket wake{io_};
-    boost::system::error_code ignored;
-    wake.connect(acceptor_.local_endpoint(), ignored);
-    thread_.join();
-  }
-
-  uint16_t port() const { return acceptor_.local_endpoint().port(); }
-
-  std::string base_url() const {
-    return "http://127.0.0.1:" + std::to_string(port());
-  }
+  std::string base_url() const { return server_.base_url(); }
 
   /// Each request's line (`POST /v1/chat/completions`) and header lines.
   std::vector<std::vector<std::string>> requests() const {
@@ -56,46 +44,36 @@ public:
   }
 
 private:
-  void serve() {
-    for (;;) {
-      tcp::socket socket{io_};
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stopping_)
-        return;
-      beast::flat_buffer buffer;
-      http::request<http::string_body> request;
-      http::read(socket, buffer, request, ec);
-      if (ec)
-        continue;
-      std::vector<std::string> lines{std::string(request.method_string()) + " "
-                                     + std::string(request.target())};
-      for (const auto& field : request)
-        lines.push_back(std::string(field.name_string()) + ": "
-                        + std::string(field.value()));
-      {
-        std::lock_guard<std::mutex> guard{mutex_};
-        requests_.push_back(std::move(lines));
-      }
-      http::response<http::string_body> response{
-          static_cast<http::status>(status_), 11};
-      response.set(http::field::content_type, "application/json");
-      response.keep_alive(false);
-      response.body() = body_;
-      response.prepare_payload();
-      http::write(socket, response, ec);
-      socket.shutdown(tcp::socket::shutdown_both, ec);
+  void answer(tcp::socket& socket) {
+    boost::system::error_code ec;
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::read(socket, buffer, request, ec);
+    if (ec)
+      return;
+    std::vector<std::string> lines{std::string(request.method_string()) + " "
+                                   + std::string(request.target())};
+    for (const auto& field : request)
+      lines.push_back(std::string(field.name_string()) + ": "
+                      + std::string(field.value()));
+    {
+      std::lock_guard<std::mutex> guard{mutex_};
+      requests_.push_back(std::move(lines));
     }
+    http::response<http::string_body> response{
+        static_cast<http::status>(status_), 11};
+    response.set(http::field::content_type, "application/json");
+    response.keep_alive(false);
+    response.body() = body_;
+    response.prepare_payload();
+    http::write(socket, response, ec);
   }
 
   unsigned status_;
   std::string body_;
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::vector<std::vector<std::string>> requests_;
-  std::thread thread_;
+  grader::test::loopback_server server_;
 };
 
 std::string completion_body() {

@@ -3,6 +3,7 @@
 #include "net/http_client.hpp"
 #include "net/judge_server.hpp"
 #include "net/openai_codec.hpp"
+#include "tests/net/loopback_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
@@ -114,44 +115,22 @@ class canned_server {
 public:
   explicit canned_server(std::string reply)
       : reply_(std::move(reply)),
-        acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
-        thread_([this] { serve(); }) {}
+        server_([this](tcp::socket& socket) { answer(socket); }) {}
 
-  ~canned_server() {
-    stopping_ = true;
-    // Wakes the blocking accept.
-    tcp::socket wake{io_};
-    boost::system::error_code ignored;
-    wake.connect(acceptor_.local_endpoint(), ignored);
-    thread_.join();
-  }
+  uint16_t port() const { return server_.port(); }
 
-  uint16_t port() const { return acceptor_.local_endpoint().port(); }
-
-  size_t connections() const { return connections_; }
+  size_t connections() const { return server_.connections(); }
 
 private:
-  void serve() {
-    for (;;) {
-      tcp::socket socket{io_};
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stopping_)
-        return;
-      ++connections_;
-      asio::streambuf request;
-      asio::read_until(socket, request, "\r\n\r\n", ec);
-      asio::write(socket, asio::buffer(reply_), ec);
-      socket.shutdown(tcp::socket::shutdown_both, ec);
-    }
+  void answer(tcp::socket& socket) {
+    boost::system::error_code ec;
+    asio::streambuf request;
+    asio::read_until(socket, request, "\r\n\r\n", ec);
+    asio::write(socket, asio::buffer(reply_), ec);
   }
 
   std::string reply_;
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<size_t> connections_{0};
-  std::thread thread_;
+  grader::test::loopback_server server_;
 };
 
 // -- TLS ----------------------------------------------------------------------
