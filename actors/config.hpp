@@ -58,6 +58,8 @@ struct config {
   /// Replies kept for identical requests (same prompt): identical answers to
   /// the same question get the same grade for one call.
   uint32_t cache_entries = 4096;
+  /// Whether to write the operator log on stderr (see actors/log.hpp).
+  bool verbose = false;
   /// What judges answers, for the batch metrics; the service fills it in
   /// from its backend.
   std::string llm_name;
