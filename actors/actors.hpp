@@ -3,12 +3,28 @@
 // Every typed actor interface of grader. A reader learns the whole protocol
 // from this file: who accepts which message and what comes back.
 
+#include <vector>
+
 #include <caf/replies_to.hpp>
+#include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "messages/type_ids.hpp"
 
 namespace grader {
+
+/// Follows one batch: gets an event per settled answer, in the order the
+/// answers settle. A batch may have several (a progress line, a journal).
+using progress_listener_actor = caf::typed_actor<
+  // One more answer of the batch is settled.
+  caf::reacts_to<batch_progress>,
+  // Replies once every earlier event is handled (drawn, written), with what
+  // went wrong so far (`cannot write journal 'j.jsonl': No space left on
+  // device`), empty when nothing did.
+  caf::replies_to<flush_atom>::with<std::string>>;
+
+/// The listeners a batch is scored with.
+using progress_listeners = std::vector<progress_listener_actor>;
 
 /// Scores one answer, replies once and quits.
 using scorer_actor = caf::typed_actor<
@@ -41,8 +57,11 @@ using llm_gateway_actor = caf::typed_actor<
 /// Scores one batch: spawns a scorer per answer, replies exactly once with
 /// every answer accounted for, then quits.
 using batch_coordinator_actor = caf::typed_actor<
-  // Replies with the batch result by the batch deadline at the latest.
-  caf::replies_to<score_atom, batch_request>::with<batch_result>,
+  // Replies with the batch result by the batch deadline at the latest,
+  // having sent each listener an event per item first. Refuses a batch
+  // whose items do not have distinct positions (ec::invalid_batch).
+  caf::replies_to<score_atom, batch_request,
+                  progress_listeners>::with<batch_result>,
   // Replies at once, unfinished answers failing with ec::cancelled.
   caf::reacts_to<cancel_atom>,
   // The batch deadline fired (the coordinator's message to itself).
@@ -53,9 +72,21 @@ using batch_coordinator_actor = caf::typed_actor<
 using scoring_service_actor = caf::typed_actor<
   // Replies with the batch result.
   caf::replies_to<score_atom, batch_request>::with<batch_result>,
+  // The same, with listeners following the batch as it is scored.
+  caf::replies_to<score_atom, batch_request,
+                  progress_listeners>::with<batch_result>,
   // Cancels the batch of that session id (see batch_coordinator_actor).
   caf::reacts_to<cancel_atom, std::string>,
   // Replies with the LLM gateway's counters.
   caf::replies_to<stats_atom>::with<llm_stats>>;
 
 } // namespace grader
+
+// Actor handles that travel in messages have type IDs of their own, in a
+// block after grader's messages (see messages/type_ids.hpp).
+CAF_BEGIN_TYPE_ID_BLOCK(grader_actors, 4300)
+
+  CAF_ADD_TYPE_ID(grader_actors, (grader::progress_listener_actor))
+  CAF_ADD_TYPE_ID(grader_actors, (grader::progress_listeners))
+
+CAF_END_TYPE_ID_BLOCK(grader_actors)

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
+#include <string>
+#include <unordered_set>
 
 #include <caf/actor_system.hpp>
 #include <caf/system_messages.hpp>
@@ -10,8 +11,10 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/log.hpp"
 #include "messages/error.hpp"
 #include "scoring/batch_stats.hpp"
+#include "scoring/display_text.hpp"
 #include "scoring/feedback.hpp"
 #include "scoring/rules.hpp"
 #include "scoring/uuid.hpp"
@@ -42,27 +45,24 @@ config effective_settings(config settings, const batch_options& options) {
   return settings;
 }
 
-// The answers take the positions the rejected items leave free. Fails when
-// a rejected index is repeated or lies outside the batch.
-std::optional<std::vector<uint64_t>> answer_positions(const batch_request& b) {
-  auto total = b.answers.size() + b.rejected.size();
-  std::set<uint64_t> taken;
-  for (const auto& item : b.rejected)
-    if (item.index >= total || !taken.insert(item.index).second)
-      return std::nullopt;
-  std::vector<uint64_t> positions;
-  positions.reserve(b.answers.size());
-  for (uint64_t index = 0; positions.size() < b.answers.size(); ++index)
-    if (taken.count(index) == 0)
-      positions.push_back(index);
-  return positions;
+// The first position two items of `batch` share, if any.
+std::optional<uint64_t> repeated_position(const batch_request& batch) {
+  std::unordered_set<uint64_t> taken;
+  taken.reserve(batch.answers.size() + batch.rejected.size());
+  for (const auto& x : batch.answers)
+    if (!taken.insert(x.index).second)
+      return x.index;
+  for (const auto& x : batch.rejected)
+    if (!taken.insert(x.index).second)
+      return x.index;
+  return std::nullopt;
 }
 
 score_failure failure_of(const batch_coordinator_state& st, size_t i, ec code,
                          std::string message) {
   const auto& x = st.batch.answers[i];
-  return score_failure{st.positions[i], x.answer_id, x.question_id,
-                       x.user_id,       code,        std::move(message)};
+  return score_failure{x.index,   x.answer_id, x.question_id,
+                       x.user_id, code,        std::move(message)};
 }
 
 score_result fallback_result_of(const batch_coordinator_state& st, size_t i,
@@ -72,8 +72,8 @@ score_result fallback_result_of(const batch_coordinator_state& st, size_t i,
   auto explanation = st.settings.explain
                        ? scoring::templated_explanation(x, verdict)
                        : std::string{};
-  auto result = make_score_result(st.batch.session_id, st.positions[i], x,
-                                  std::move(verdict), std::move(explanation));
+  auto result = make_score_result(st.batch.session_id, x, std::move(verdict),
+                                  std::move(explanation));
   result.fallback_reason = reason;
   return result;
 }
@@ -100,7 +100,7 @@ score_result deadline_result_of(const batch_coordinator_state& st, size_t i) {
       && clock::now() < st.received + st.settings.deadline
                           + fallback_allowance)
     return fallback_result_of(st, i, fallback_reasons::deadline);
-  auto result = make_score_result(st.batch.session_id, st.positions[i], x,
+  auto result = make_score_result(st.batch.session_id, x,
                                   scoring::deferred_grade(x), std::string{});
   result.fallback_reason = fallback_reasons::deadline;
   return result;
@@ -118,36 +118,36 @@ void stop_scorer(batch_coordinator_pointer self, scorer_actor scorer) {
 }
 
 batch_result assemble(batch_coordinator_state& st) {
-  batch_result out;
-  out.session_id = st.batch.session_id;
-  out.failures = st.batch.rejected;
-  std::vector<scoring::grade> grades;
+  std::vector<answer_outcome> outcomes;
+  outcomes.reserve(st.outcomes.size() + st.batch.rejected.size());
+  for (auto& item : st.batch.rejected)
+    outcomes.emplace_back(std::move(item));
   llm_usage usage;
   for (auto& outcome : st.outcomes) {
-    if (auto* result = std::get_if<score_result>(&*outcome)) {
-      grades.push_back(result->verdict);
+    if (const auto* result = std::get_if<score_result>(&*outcome))
       usage += result->usage;
-      out.results.push_back(std::move(*result));
-    } else {
-      out.failures.push_back(std::get<score_failure>(std::move(*outcome)));
-    }
+    outcomes.push_back(std::move(*outcome));
   }
-  std::sort(out.failures.begin(), out.failures.end(),
-            [](const auto& x, const auto& y) { return x.index < y.index; });
-  out.stats = scoring::summarize(grades, out.failures.size());
+  batch_metrics metrics;
   auto latency = scoring::summarize_latencies(st.latencies_ms);
-  out.metrics.wall_ms = elapsed_ms(st.received);
-  out.metrics.p50_ms = latency.p50_ms;
-  out.metrics.p95_ms = latency.p95_ms;
-  out.metrics.max_ms = latency.max_ms;
-  out.metrics.llm = st.settings.llm_name.empty() ? "none"
-                                                  : st.settings.llm_name;
-  out.metrics.llm_calls = usage.calls;
-  out.metrics.llm_retries = usage.retries;
-  out.metrics.prompt_tokens = usage.prompt_tokens;
-  out.metrics.completion_tokens = usage.completion_tokens;
-  out.metrics.llm_error = usage.error;
-  return out;
+  metrics.wall_ms = elapsed_ms(st.received);
+  metrics.p50_ms = latency.p50_ms;
+  metrics.p95_ms = latency.p95_ms;
+  metrics.max_ms = latency.max_ms;
+  metrics.llm = st.settings.llm_name.empty() ? "none" : st.settings.llm_name;
+  metrics.llm_calls = usage.calls;
+  metrics.llm_retries = usage.retries;
+  metrics.prompt_tokens = usage.prompt_tokens;
+  metrics.completion_tokens = usage.completion_tokens;
+  metrics.llm_error = usage.error;
+  return make_batch_result(st.batch.session_id, std::move(outcomes),
+                           std::move(metrics));
+}
+
+// How log lines name the batch: its session id comes from the requester.
+std::string batch_name(const batch_coordinator_state& st) {
+  return "session '" + scoring::escape_for_display(st.batch.session_id, 80)
+         + "'";
 }
 
 // Replies with everything gathered, stops the scorers still at work and
@@ -155,7 +155,13 @@ batch_result assemble(batch_coordinator_state& st) {
 void reply_and_quit(batch_coordinator_pointer self) {
   auto& st = self->state;
   st.replied = true;
-  st.reply.deliver(assemble(st));
+  auto result = assemble(st);
+  log_line(st.settings, "coordinator",
+           "replied to " + batch_name(st) + ": "
+             + std::to_string(result.results.size()) + " scored, "
+             + std::to_string(result.failures.size()) + " failed, in "
+             + std::to_string(result.metrics.wall_ms) + " ms");
+  st.reply.deliver(std::move(result));
   while (!st.live.empty())
     stop_scorer(self, st.live.begin()->second.second);
   self->quit();
@@ -163,29 +169,27 @@ void reply_and_quit(batch_coordinator_pointer self) {
 
 void spawn_next(batch_coordinator_pointer self);
 
-// Tells the progress listener, if any, about one settled answer.
+// Tells the listeners about one settled item.
 void report(batch_coordinator_pointer self, const answer_outcome& outcome) {
   auto& st = self->state;
   ++st.settled;
-  batch_progress event;
   if (const auto* result = std::get_if<score_result>(&outcome)) {
     if (result->verdict.by == graded_by::fallback)
       ++st.fallbacks;
-    event.scored = true;
-    event.result = *result;
   } else {
     ++st.failed;
-    event.failure = std::get<score_failure>(outcome);
   }
-  if (!st.batch.progress)
+  if (st.listeners.empty())
     return;
+  batch_progress event;
   event.session_id = st.batch.session_id;
   event.total = st.batch.answers.size() + st.batch.rejected.size();
   event.settled = st.settled;
   event.failed = st.failed;
   event.fallbacks = st.fallbacks;
-  // Typed actors may not send() to an untyped listener; anon_send may.
-  caf::anon_send(st.batch.progress, std::move(event));
+  event.outcome = outcome;
+  for (const auto& listener : st.listeners)
+    self->send(listener, event);
 }
 
 // Settles answer `i` once; later news about it (a late reply, the scorer's
@@ -232,7 +236,7 @@ void spawn_next(batch_coordinator_pointer self) {
   self->monitor(scorer);
   st.live.emplace(scorer.address(), std::make_pair(i, scorer));
   st.started[i] = clock::now();
-  scoring_task task{st.batch.session_id, st.positions[i], st.batch.answers[i],
+  scoring_task task{st.batch.session_id, st.batch.answers[i],
                     st.settings.explain,
                     static_cast<uint32_t>(st.settings.answer_timeout.count())};
   self
@@ -289,28 +293,39 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
   self->state.random.seed(std::random_device{}());
   self->set_down_handler(
     [=](caf::down_msg& msg) { on_scorer_down(self, msg); });
+  // Killed (its service went away), it takes its scorers with it.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    auto& st = self->state;
+    while (!st.live.empty())
+      stop_scorer(self, st.live.begin()->second.second);
+    self->quit(msg.reason);
+  });
   return {
-    [=](score_atom, batch_request& batch) -> caf::result<batch_result> {
+    [=](score_atom, batch_request& batch,
+        progress_listeners& listeners) -> caf::result<batch_result> {
       auto& st = self->state;
       if (st.reply.pending() || st.replied)
         return caf::make_error(ec::invalid_batch,
                                "a coordinator scores one batch only");
-      auto positions = answer_positions(batch);
-      if (!positions)
+      if (auto index = repeated_position(batch))
         return caf::make_error(ec::invalid_batch,
-                               "rejected items name repeated or "
-                               "out-of-range positions");
+                               "two items of the batch are at position "
+                                 + std::to_string(*index));
       st.received = clock::now();
       st.settings = effective_settings(st.settings, batch.options);
       if (batch.session_id.empty())
         batch.session_id = scoring::make_uuid(st.random);
-      st.positions = std::move(*positions);
       st.outcomes.resize(batch.answers.size());
       st.started.resize(batch.answers.size());
       st.unfinished = batch.answers.size();
       st.batch = std::move(batch);
+      st.listeners = std::move(listeners);
       st.reply = self->make_response_promise<batch_result>();
       auto reply = st.reply;
+      log_line(st.settings, "coordinator",
+               "received " + batch_name(st) + ": "
+                 + std::to_string(st.batch.answers.size()) + " answers, "
+                 + std::to_string(st.batch.rejected.size()) + " rejected");
       for (const auto& item : st.batch.rejected)
         report(self, item);
       if (st.unfinished == 0) {

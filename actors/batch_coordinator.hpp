@@ -5,7 +5,6 @@
 #include <map>
 #include <optional>
 #include <random>
-#include <variant>
 #include <vector>
 
 #include <caf/actor_addr.hpp>
@@ -16,9 +15,6 @@
 #include "actors/scorer.hpp"
 
 namespace grader {
-
-/// What became of one answer: scored, or failed with a reason.
-using answer_outcome = std::variant<score_result, score_failure>;
 
 /// State of the coordinator of one batch.
 struct batch_coordinator_state {
@@ -31,9 +27,8 @@ struct batch_coordinator_state {
   scorer_factory make_scorer;
   /// The batch as received; its rejected items are already failures.
   batch_request batch;
-  /// Position in the batch of each answer (answers and rejected items share
-  /// the index space).
-  std::vector<uint64_t> positions;
+  /// Who follows the batch.
+  progress_listeners listeners;
   /// Outcome of each answer, filled exactly once.
   std::vector<std::optional<answer_outcome>> outcomes;
   /// Answers still without an outcome.
@@ -69,8 +64,8 @@ using batch_coordinator_pointer
 /// hang). At the batch deadline every unfinished answer gets a fallback
 /// result and the reply goes out at once; on `cancel` every unfinished
 /// answer fails with ec::cancelled and the reply goes out at once. Sends a
-/// batch_progress per settled answer to the batch's progress listener, if
-/// any. Replies exactly once, then quits.
+/// batch_progress per settled item to each of the batch's listeners. Replies
+/// exactly once, then quits; killed, it stops its scorers first.
 batch_coordinator_actor::behavior_type
 batch_coordinator(batch_coordinator_pointer self, config settings,
                   scorer_factory make_scorer);

@@ -44,8 +44,7 @@ void note_error(scorer_state& st, const caf::error& err) {
 
 void finish(scorer_pointer self, std::string explanation) {
   auto& st = self->state;
-  auto result = make_score_result(st.task.session_id, st.task.index,
-                                  st.task.item, st.verdict,
+  auto result = make_score_result(st.task.session_id, st.task.item, st.verdict,
                                   std::move(explanation));
   if (st.verdict.by == graded_by::fallback)
     result.fallback_reason = st.fallback_reason;
@@ -229,12 +228,12 @@ caf::error exception_to_error(std::exception_ptr& ptr) {
   }
 }
 
-score_result make_score_result(const std::string& session_id, uint64_t index,
+score_result make_score_result(const std::string& session_id,
                                const answer& x, grade verdict,
                                std::string explanation) {
   score_result result;
   result.session_id = session_id;
-  result.index = index;
+  result.index = x.index;
   result.answer_id = x.answer_id;
   result.question_id = x.question_id;
   result.user_id = x.user_id;

@@ -31,19 +31,36 @@ scoring_service(scoring_service_pointer self, config settings,
     for (auto i = running.begin(); i != running.end();)
       i = i->second.address() == msg.source ? running.erase(i) : std::next(i);
   });
+  // Its batches end with it: a host that stops grader mid-batch must not
+  // wait for their deadlines.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [session_id, coordinator] : self->state.running)
+      self->send_exit(coordinator, msg.reason);
+    self->quit(msg.reason);
+  });
+  auto start_batch = [=](batch_request& batch, progress_listeners& listeners) {
+    auto& st = self->state;
+    ++st.batches;
+    // On a thread of its own, the coordinator keeps its deadline even
+    // while costly answers occupy every scheduler thread.
+    auto coordinator = self->spawn<caf::monitored + caf::detached>(
+      batch_coordinator, st.settings, st.make_scorer);
+    st.running.emplace(batch.session_id, coordinator);
+    return self->delegate(coordinator, score_atom_v, std::move(batch),
+                          std::move(listeners));
+  };
   return {
     [=](score_atom, batch_request& batch) {
-      auto& st = self->state;
-      ++st.batches;
-      // On a thread of its own, the coordinator keeps its deadline even
-      // while costly answers occupy every scheduler thread.
-      auto coordinator = self->spawn<caf::monitored + caf::detached>(
-        batch_coordinator, st.settings, st.make_scorer);
-      if (!batch.session_id.empty())
-        st.running.emplace(batch.session_id, coordinator);
-      return self->delegate(coordinator, score_atom_v, std::move(batch));
+      progress_listeners none;
+      return start_batch(batch, none);
+    },
+    [=](score_atom, batch_request& batch, progress_listeners& listeners) {
+      return start_batch(batch, listeners);
     },
     [=](cancel_atom, const std::string& session_id) {
+      // Batches sent without a session id cannot be named.
+      if (session_id.empty())
+        return;
       auto range = self->state.running.equal_range(session_id);
       for (auto i = range.first; i != range.second; ++i)
         self->send(i->second, cancel_atom_v);

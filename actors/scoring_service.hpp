@@ -30,8 +30,9 @@ struct scoring_service_state {
   scorer_factory make_scorer;
   /// Batches received so far.
   uint64_t batches = 0;
-  /// Coordinators at work, by session id, so a requester can cancel its
-  /// batch.
+  /// Coordinators at work, by session id (empty when the batch came
+  /// without one), so a requester can cancel its batch and the service
+  /// can end them all when it ends.
   std::multimap<std::string, batch_coordinator_actor> running;
 };
 

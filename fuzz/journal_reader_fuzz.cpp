@@ -10,7 +10,8 @@
 #include <string_view>
 #include <variant>
 
-#include "messages/json_codec.hpp"
+#include "messages/batch_result_json.hpp"
+#include "messages/outcome_json.hpp"
 
 namespace {
 

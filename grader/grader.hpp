@@ -13,6 +13,6 @@
 ///    before the actor system ends, or its destructor waits forever.
 
 #include "actors/scoring_service.hpp"
-#include "messages/registration.hpp"
+#include "actors/registration.hpp"
 #include "messages/type_ids.hpp"
 #include "net/chat_backend.hpp"

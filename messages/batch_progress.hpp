@@ -3,40 +3,35 @@
 #include <cstdint>
 #include <string>
 
-#include "messages/score_failure.hpp"
-#include "messages/score_result.hpp"
+#include "messages/answer_outcome.hpp"
 
 namespace grader {
 
-/// Sent to a batch's progress listener each time one of its answers is
-/// settled: the counts so far and the answer itself, so that a listener can
-/// draw a progress line or journal every outcome as it happens.
+/// Sent to each of a batch's progress listeners every time one of its
+/// answers is settled: the counts so far and the outcome itself, so that a
+/// listener can draw a progress line or journal every outcome as it happens.
 struct batch_progress {
   std::string session_id;
-  /// Answers in the batch.
+  /// Items in the batch request (answers and rejected items).
   uint64_t total = 0;
-  /// Answers settled so far, this one included.
+  /// Items settled so far, this one included.
   uint64_t settled = 0;
   uint64_t failed = 0;
   /// Scored answers graded by a fallback rule.
   uint64_t fallbacks = 0;
-  /// Whether this answer was scored (`result`) or failed (`failure`).
-  bool scored = false;
-  score_result result;
-  score_failure failure;
+  answer_outcome outcome;
 
   friend bool operator==(const batch_progress& x, const batch_progress& y) {
     return x.session_id == y.session_id && x.total == y.total
            && x.settled == y.settled && x.failed == y.failed
-           && x.fallbacks == y.fallbacks && x.scored == y.scored
-           && x.result == y.result && x.failure == y.failure;
+           && x.fallbacks == y.fallbacks && x.outcome == y.outcome;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_progress& x) {
-  return f(x.session_id, x.total, x.settled, x.failed, x.fallbacks, x.scored,
-           x.result, x.failure);
+  return f(x.session_id, x.total, x.settled, x.failed, x.fallbacks,
+           x.outcome);
 }
 
 } // namespace grader

@@ -200,6 +200,7 @@ void read_item(const json& item, uint64_t index,
       problems.push_back(std::move(problem));
   }
   if (problems.empty()) {
+    x.index = index;
     x.answer_id = std::move(*answer_id);
     x.user_id = std::move(*user_id);
     x.question_id = std::move(*question_id);

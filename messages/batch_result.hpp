@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/answer_outcome.hpp"
 #include "messages/batch_metrics.hpp"
 #include "messages/grade.hpp"
 #include "messages/score_failure.hpp"
@@ -30,5 +31,13 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_result& x) {
   return f(x.session_id, x.results, x.failures, x.stats, x.metrics);
 }
+
+/// The result of a batch whose items came to `outcomes`, one per position
+/// in any order: the results and the failures, each in index order, with
+/// statistics over all of them. The coordinator, the merge of a resumed
+/// batch and the reader of an earlier output all build theirs with it.
+batch_result make_batch_result(std::string session_id,
+                               std::vector<answer_outcome> outcomes,
+                               batch_metrics metrics);
 
 } // namespace grader

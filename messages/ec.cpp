@@ -26,6 +26,8 @@ std::string to_string(ec x) {
       return "llm_refused";
     case ec::llm_budget_spent:
       return "llm_budget_spent";
+    case ec::journal_failed:
+      return "journal_failed";
   }
   return "unknown_error";
 }

@@ -33,6 +33,8 @@ enum class ec : uint8_t {
   llm_refused,
   /// The token budget is spent: no new LLM calls.
   llm_budget_spent,
+  /// The journal of a batch cannot be opened or written.
+  journal_failed,
 };
 
 /// The wire name of an error code (`"invalid_answer"`, ...).

@@ -10,8 +10,6 @@ namespace grader {
 /// One answer handed to a scorer by its batch coordinator.
 struct scoring_task {
   std::string session_id;
-  /// Position of the answer in the batch.
-  uint64_t index = 0;
   answer item;
   /// Whether the scorer writes an explanation.
   bool explain = true;
@@ -20,7 +18,7 @@ struct scoring_task {
   uint32_t timeout_ms = 0;
 
   friend bool operator==(const scoring_task& x, const scoring_task& y) {
-    return x.session_id == y.session_id && x.index == y.index
+    return x.session_id == y.session_id
            && x.item == y.item && x.explain == y.explain
            && x.timeout_ms == y.timeout_ms;
   }
@@ -28,7 +26,7 @@ struct scoring_task {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, scoring_task& x) {
-  return f(x.session_id, x.index, x.item, x.explain, x.timeout_ms);
+  return f(x.session_id, x.item, x.explain, x.timeout_ms);
 }
 
 } // namespace grader

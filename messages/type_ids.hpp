@@ -16,7 +16,8 @@
 
 // grader's type IDs start at 4200. CAF reserves 0-199 and many CAF projects
 // (Broker among them) start at caf::first_custom_type_id = 200, so a host
-// embedding grader next to them never sees a collision.
+// embedding grader next to them never sees a collision. The actor handles
+// that travel in messages follow at 4300 (actors/actors.hpp).
 CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
 
   // -- requests and replies --------------------------------------------------
@@ -53,5 +54,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
 
   /// Stop a batch now: unfinished answers fail with ec::cancelled.
   CAF_ADD_ATOM(grader, grader, cancel_atom, "cancel")
+
+  /// Finish what earlier messages asked for, then reply (a progress
+  /// listener).
+  CAF_ADD_ATOM(grader, grader, flush_atom, "flush")
 
 CAF_END_TYPE_ID_BLOCK(grader)

@@ -23,6 +23,11 @@ std::optional<question_type> parse_question_type(std::string_view name);
 
 /// One student's answer to one question, as the platform sends it.
 struct answer {
+  /// Position of the answer in its batch, counting the items that could not
+  /// be read as answers too: the batch reader numbers the items of the input
+  /// from 0. A batch scored in parts (resumed, retried, or split across
+  /// nodes) keeps the positions of the whole.
+  uint64_t index = 0;
   /// Caller's own identifier of this answer; empty when not given.
   std::string answer_id;
   std::string user_id;
@@ -40,7 +45,8 @@ struct answer {
   std::string category;
 
   friend bool operator==(const answer& x, const answer& y) {
-    return x.answer_id == y.answer_id && x.user_id == y.user_id
+    return x.index == y.index && x.answer_id == y.answer_id
+           && x.user_id == y.user_id
            && x.question_id == y.question_id && x.type == y.type
            && x.user_answer == y.user_answer
            && x.correct_answer == y.correct_answer

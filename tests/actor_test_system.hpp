@@ -15,7 +15,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/scorer.hpp"
-#include "messages/registration.hpp"
+#include "actors/registration.hpp"
 
 namespace grader::test {
 
@@ -31,15 +31,18 @@ struct test_system {
   test_system_config cfg;
   caf::actor_system sys{cfg};
 
-  /// Sends `batch` to `scorer_of_batches` (a service or a coordinator) and
-  /// waits for its one reply.
+  /// Sends `batch` to `scorer_of_batches` (a service or a coordinator),
+  /// followed by `listeners`, and waits for its one reply.
   template <class Handle>
   caf::expected<batch_result>
   score(const Handle& scorer_of_batches, batch_request batch,
-        std::chrono::milliseconds timeout = std::chrono::seconds{30}) {
+        std::chrono::milliseconds timeout = std::chrono::seconds{30},
+        progress_listeners listeners = {}) {
     caf::scoped_actor self{sys};
     caf::expected<batch_result> result{caf::error{}};
-    self->request(scorer_of_batches, timeout, score_atom_v, std::move(batch))
+    self
+      ->request(scorer_of_batches, timeout, score_atom_v, std::move(batch),
+                std::move(listeners))
       .receive([&](batch_result& x) { result = std::move(x); },
                [&](caf::error& err) { result = std::move(err); });
     return result;

@@ -67,13 +67,24 @@ inline scoring::grade scored(int32_t score,
   return g;
 }
 
-/// `n` multiple-choice answers q0..q(n-1); every third one is wrong.
+/// `n` multiple-choice answers q0..q(n-1) at positions 0..n-1; every third
+/// one is wrong.
 inline std::vector<answer> numbered_answers(size_t n) {
   std::vector<answer> result;
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
     result.push_back(multiple_choice("q" + std::to_string(i),
                                      i % 3 == 2 ? "A" : "B", "B"));
+    result.back().index = i;
+  }
   return result;
+}
+
+/// `answers` at positions 0..n-1, in their order, as a batch reader would
+/// number them.
+inline std::vector<answer> in_positions(std::vector<answer> answers) {
+  for (size_t i = 0; i < answers.size(); ++i)
+    answers[i].index = i;
+  return answers;
 }
 
 } // namespace grader::test

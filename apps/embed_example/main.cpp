@@ -51,6 +51,11 @@ int main() {
                           "Plants use chlorophyll to turn light, water and "
                           "carbon dioxide into glucose.");
   text.correct_keywords = {"chlorophyll", "carbon dioxide", "glucose"};
+  // Each answer carries its position in the batch; the result lists them
+  // in that order.
+  choice.index = 0;
+  truth.index = 1;
+  text.index = 2;
   batch.answers = {choice, truth, text};
 
   const std::size_t total = batch.answers.size();

@@ -1,5 +1,5 @@
 #include "apps/grader/argument_sources.hpp"
-#include "apps/grader/bounded_read.hpp"
+#include "messages/bounded_read.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,12 +1,11 @@
 #include "apps/grader/progress_display.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
-
-#include "messages/type_ids.hpp"
+#include <caf/typed_event_based_actor.hpp>
 
 namespace grader::app {
 
@@ -47,21 +46,22 @@ std::string progress_line(const batch_progress& x, clock::time_point started) {
   return text;
 }
 
-struct listener_state {
+struct progress_display_state {
+  static inline const char* name = "progress_display";
+
   progress_settings settings;
   clock::time_point started = clock::now();
   clock::time_point last_drawn;
   bool line_shown = false;
 };
 
-caf::behavior progress_listener(caf::stateful_actor<listener_state>* self,
-                                progress_settings settings) {
-  self->state.settings = std::move(settings);
+progress_listener_actor::behavior_type progress_display(
+  progress_listener_actor::stateful_pointer<progress_display_state> self,
+  progress_settings settings) {
+  self->state.settings = settings;
   return {
     [=](const batch_progress& event) {
       auto& st = self->state;
-      if (st.settings.on_settled)
-        st.settings.on_settled(event);
       if (!st.settings.draw)
         return;
       auto now = clock::now();
@@ -77,23 +77,23 @@ caf::behavior progress_listener(caf::stateful_actor<listener_state>* self,
       std::fflush(stderr);
       st.line_shown = st.settings.terminal;
     },
-    [=](caf::get_atom) {
+    [=](flush_atom) {
       auto& st = self->state;
       if (st.line_shown) {
         std::fprintf(stderr, "\r\033[K");
         std::fflush(stderr);
         st.line_shown = false;
       }
-      return true;
+      return std::string{};
     },
   };
 }
 
 } // namespace
 
-caf::actor spawn_progress_listener(caf::actor_system& sys,
-                                   progress_settings settings) {
-  return sys.spawn(progress_listener, std::move(settings));
+progress_listener_actor spawn_progress_display(caf::actor_system& sys,
+                                               progress_settings settings) {
+  return sys.spawn(progress_display, settings);
 }
 
 } // namespace grader::app

@@ -33,17 +33,21 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/journal_listener.hpp"
+#include "actors/registration.hpp"
 #include "actors/scoring_service.hpp"
-#include "apps/grader/bounded_read.hpp"
 #include "apps/grader/commands.hpp"
-#include "messages/error.hpp"
-#include "messages/json_codec.hpp"
-#include "apps/grader/output_file.hpp"
 #include "apps/grader/exit_watchdog.hpp"
-#include "apps/grader/journal.hpp"
+#include "apps/grader/output_file.hpp"
 #include "apps/grader/progress_display.hpp"
 #include "apps/grader/signal_watch.hpp"
-#include "messages/registration.hpp"
+#include "messages/batch_reader.hpp"
+#include "messages/batch_result_json.hpp"
+#include "messages/bounded_read.hpp"
+#include "messages/error.hpp"
+#include "messages/journal.hpp"
+#include "messages/outcome_json.hpp"
+#include "messages/resume_plan.hpp"
 #include "scoring/display_text.hpp"
 #include "scoring/uuid.hpp"
 #include "net/chat_backend.hpp"
@@ -81,6 +85,7 @@ struct score_options {
   std::string format = "json";
   std::string progress = "auto";
   bool quiet = false;
+  bool verbose = false;
   std::string journal;
   std::string resume;
   std::string retry_failed;
@@ -256,7 +261,7 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
                + std::to_string(total));
       return false;
     }
-    std::map<std::string, outcome_line> outcomes;
+    std::map<std::string, answer_outcome> outcomes;
     for (const auto& x : earlier->results)
       outcomes.emplace(answer_key(x), x);
     for (const auto& x : earlier->failures)
@@ -269,10 +274,6 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
     }
     plan = plan_retry_failed(*batch, *earlier);
   } else {
-    // Nothing done yet: every position maps to itself.
-    plan.original_index.resize(total);
-    for (uint64_t i = 0; i < total; ++i)
-      plan.original_index[i] = i;
     plan.remaining = std::move(*batch);
   }
   // A session id lets Ctrl-C cancel this batch by name.
@@ -288,9 +289,9 @@ std::string format_output(const batch_result& x, const std::string& format) {
     return write_batch_result(x);
   std::string out;
   for (const auto& result : x.results)
-    out += write_result_line(result) + '\n';
+    out += write_outcome_line(result) + '\n';
   for (const auto& failure : x.failures)
-    out += write_failure_line(failure) + '\n';
+    out += write_outcome_line(failure) + '\n';
   out += write_summary_line(x);
   return out;
 }
@@ -360,16 +361,6 @@ int run_score(score_options opts) {
     }
     signals.remove_on_exit(output->temp_path());
   }
-  auto journal_path = !opts.journal.empty() ? opts.journal : opts.resume;
-  std::unique_ptr<journal_writer> journal;
-  if (!journal_path.empty()) {
-    std::string error;
-    journal = journal_writer::open(journal_path, error);
-    if (!journal) {
-      complain(error);
-      return exit_bad_input;
-    }
-  }
   auto& batch = plan.remaining;
   batch.options.answer_timeout_ms = opts.answer_timeout_ms;
   batch.options.deadline_ms = opts.deadline_ms;
@@ -384,6 +375,7 @@ int run_score(score_options opts) {
   settings.llm_timeout = std::chrono::milliseconds{opts.llm_timeout_ms};
   settings.token_budget = opts.token_budget;
   settings.answer_limits = opts.answer_limits;
+  settings.verbose = opts.verbose;
   auto deadline = opts.deadline_ms > 0
                     ? std::chrono::milliseconds{opts.deadline_ms}
                     : settings.deadline;
@@ -393,22 +385,24 @@ int run_score(score_options opts) {
           static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   exit_watchdog watchdog;
   caf::actor_system sys{cfg};
-  auto service = spawn_scoring_service(sys, settings, make_backend(opts));
+  progress_listeners listeners;
+  auto journal_path = !opts.journal.empty() ? opts.journal : opts.resume;
+  if (!journal_path.empty()) {
+    auto journal = spawn_journal_listener(sys, journal_path);
+    if (!journal) {
+      complain(error_text(journal.error()));
+      return exit_bad_input;
+    }
+    listeners.push_back(std::move(*journal));
+  }
   progress_settings display;
   display.terminal = ::isatty(STDERR_FILENO) != 0;
   display.draw = !opts.quiet
                  && (opts.progress == "always"
                      || (opts.progress == "auto" && display.terminal));
-  if (journal)
-    display.on_settled = [&journal, &plan](const batch_progress& event) {
-      // The journal speaks of positions in the whole input.
-      if (event.scored)
-        journal->append(to_original(plan, event.result));
-      else
-        journal->append(to_original(plan, event.failure));
-    };
-  auto listener = spawn_progress_listener(sys, std::move(display));
-  batch.progress = listener;
+  if (display.draw)
+    listeners.push_back(spawn_progress_display(sys, display));
+  auto service = spawn_scoring_service(sys, settings, make_backend(opts));
   auto session_id = batch.session_id;
   signals.on_cancel([service, session_id] {
     caf::anon_send(service, cancel_atom_v, session_id);
@@ -420,13 +414,20 @@ int run_score(score_options opts) {
     // guards against a bug turning into a hang.
     self
       ->request(service, deadline + std::chrono::seconds{30}, score_atom_v,
-                std::move(batch))
+                std::move(batch), listeners)
       .receive(
         [&](batch_result& fresh) {
-          // Every event came before the reply: once the listener answers,
+          // Every event came before the reply: once the listeners answer,
           // the journal holds them all and the progress line is gone.
-          self->request(listener, std::chrono::seconds{10}, caf::get_atom_v)
-            .receive([](bool) {}, [](caf::error&) {});
+          std::string journal_error;
+          for (const auto& listener : listeners)
+            self->request(listener, std::chrono::seconds{10}, flush_atom_v)
+              .receive(
+                [&](std::string& error) {
+                  if (journal_error.empty())
+                    journal_error = std::move(error);
+                },
+                [&](caf::error& err) { journal_error = sys.render(err); });
           auto result = merge(plan, std::move(fresh));
           if (!result.metrics.llm_error.empty() && !opts.quiet)
             complain("warning: LLM calls failed, so some answers were "
@@ -436,8 +437,8 @@ int run_score(score_options opts) {
                             format_output(result, opts.format) + '\n'))
             return;
           // The output is whole, but a crash would have lost answers.
-          if (journal && !journal->error().empty())
-            complain("the journal is incomplete: " + journal->error());
+          if (!journal_error.empty())
+            complain("the journal is incomplete: " + journal_error);
           if (!opts.quiet)
             print_summary(result);
           if (signals.cancelled())
@@ -449,7 +450,8 @@ int run_score(score_options opts) {
           complain("scoring failed: " + sys.render(err));
         });
   }
-  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  for (const auto& listener : listeners)
+    caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
   // The output and the journal are on disk: a scorer still busy with a
   // costly answer may hold the shutdown only this long.
@@ -490,6 +492,8 @@ void add_score_command(CLI::App& app, int& result) {
     ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("-q,--quiet", opts->quiet,
                 "No progress line, summary or warnings on stderr; errors only");
+  cmd->add_flag("--verbose", opts->verbose,
+                "Log batch, circuit-breaker and rate-limit events on stderr");
   cmd->add_option("--journal", opts->journal,
                   "Append every finished result or failure to this JSON "
                   "Lines file as it completes");

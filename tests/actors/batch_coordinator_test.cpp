@@ -28,7 +28,7 @@ batch_coordinator_actor spawn_coordinator(caf::actor_system& sys,
 batch_request batch_of(std::vector<answer> answers) {
   batch_request batch;
   batch.session_id = "s-test";
-  batch.answers = std::move(answers);
+  batch.answers = test::in_positions(std::move(answers));
   return batch;
 }
 
@@ -178,7 +178,10 @@ TEST_CASE("coordinator keeps mixed error kinds apart", "[actors]") {
     test::multiple_choice("hang", "B", "B"),
   };
   auto batch = batch_of(answers);
-  // A reader already rejected the item at position 1.
+  // A reader already rejected the item at position 1: the answers are at
+  // 0, 2, 3 and 4.
+  for (size_t i = 1; i < batch.answers.size(); ++i)
+    batch.answers[i].index = i + 1;
   batch.rejected.push_back(
     score_failure{1, "", "", "", ec::malformed_item, "line 2 is not JSON"});
   batch.options.answer_timeout_ms = 1000;
@@ -297,11 +300,10 @@ TEST_CASE("coordinator keeps at most its window of scorers alive",
   CHECK(census.most_at_work >= 1);
 }
 
-TEST_CASE("coordinator refuses rejected items at impossible positions",
-          "[actors]") {
+TEST_CASE("coordinator refuses two items at one position", "[actors]") {
   test::test_system ts;
   auto batch = batch_of(test::numbered_answers(2));
-  batch.rejected.push_back(score_failure{7, "", "", "", ec::malformed_item,
+  batch.rejected.push_back(score_failure{1, "", "", "", ec::malformed_item,
                                          "bad"});
   auto r = ts.score(spawn_coordinator(ts.sys), batch);
   REQUIRE_FALSE(r);
@@ -319,8 +321,9 @@ TEST_CASE("coordinator answers a cancel at once, unfinished answers failing "
   auto coordinator = spawn_coordinator(ts.sys, test::spawn_faulty_scorer);
   caf::scoped_actor requester{ts.sys};
   caf::scoped_actor listener{ts.sys};
-  batch.progress = caf::actor_cast<caf::actor>(listener);
-  requester->send(coordinator, score_atom_v, batch);
+  progress_listeners listeners{
+    caf::actor_cast<progress_listener_actor>(listener)};
+  requester->send(coordinator, score_atom_v, batch, listeners);
   // Cancel once the two answers that can finish have finished.
   for (int i = 0; i < 2; ++i)
     listener->receive([](const batch_progress&) {},
@@ -346,8 +349,8 @@ TEST_CASE("coordinator tells its progress listener about every answer",
   caf::scoped_actor listener{ts.sys};
   auto batch = batch_of(test::numbered_answers(6));
   batch.answers[2].user_id.clear();
-  batch.progress = caf::actor_cast<caf::actor>(listener);
-  auto r = ts.score(spawn_coordinator(ts.sys), batch);
+  auto r = ts.score(spawn_coordinator(ts.sys), batch, 30s,
+                    {caf::actor_cast<progress_listener_actor>(listener)});
   REQUIRE(r);
   std::vector<batch_progress> events;
   for (int i = 0; i < 6; ++i)
@@ -359,8 +362,7 @@ TEST_CASE("coordinator tells its progress listener about every answer",
     CHECK(events[i].total == 6);
     CHECK(events[i].settled == i + 1);
     CHECK(events[i].session_id == "s-test");
-    indices.insert(events[i].scored ? events[i].result.index
-                                    : events[i].failure.index);
+    indices.insert(index_of(events[i].outcome));
   }
   CHECK(indices.size() == 6);
   CHECK(events.back().failed == 1);

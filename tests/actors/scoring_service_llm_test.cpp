@@ -51,7 +51,7 @@ struct service_fixture {
   batch_result score(std::vector<answer> answers, batch_options options = {}) {
     batch_request batch;
     batch.session_id = "llm";
-    batch.answers = std::move(answers);
+    batch.answers = test::in_positions(std::move(answers));
     batch.options = options;
     auto r = ts.score(service, batch);
     REQUIRE(r);
@@ -247,6 +247,7 @@ TEST_CASE("service opens no more connections than its concurrency for 200 "
   for (int i = 0; i < 200; ++i)
     batch.answers.push_back(photosynthesis(
       "q" + std::to_string(i), "sunlight number " + std::to_string(i)));
+  batch.answers = test::in_positions(std::move(batch.answers));
   auto r = ts.score(service, batch);
   REQUIRE(r);
   CHECK(r->results.size() == 200);

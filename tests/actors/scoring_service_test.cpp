@@ -66,6 +66,7 @@ TEST_CASE("service scoring one answer at a time gives the parallel results",
   auto sequential_service = spawn_scoring_service(ts.sys, config{});
   auto batch = numbered_batch("same", 40);
   batch.answers[5] = test::short_answer("sa", "cells and the sun", {"sun"});
+  batch.answers[5].index = 5;
   batch.answers[9].user_id.clear();
   auto parallel = ts.score(service, batch);
   batch.options.max_live_scorers = 1;
@@ -119,8 +120,9 @@ TEST_CASE("service cancels the batch of a session id", "[actors]") {
   batch.answers[0].question_id = "hang";
   caf::scoped_actor requester{ts.sys};
   caf::scoped_actor listener{ts.sys};
-  batch.progress = caf::actor_cast<caf::actor>(listener);
-  requester->send(service, score_atom_v, batch);
+  progress_listeners listeners{
+    caf::actor_cast<progress_listener_actor>(listener)};
+  requester->send(service, score_atom_v, batch, listeners);
   // Cancel once the two answers that can finish have finished.
   for (int i = 0; i < 2; ++i)
     listener->receive([](const batch_progress&) {},

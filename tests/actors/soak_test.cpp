@@ -243,6 +243,7 @@ TEST_CASE("service scores 200 faulty batches back to back and returns to its "
     batch.session_id = "soak-" + std::to_string(b);
     for (const auto& x : plan)
       batch.answers.push_back(x.item);
+    batch.answers = test::in_positions(std::move(batch.answers));
     auto r = ts.score(service, batch, 10s);
     REQUIRE(r);
     test::check_every_answer_once(*r, plan.size());

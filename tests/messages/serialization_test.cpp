@@ -8,6 +8,7 @@
 #include <caf/event_based_actor.hpp>
 #include <catch2/catch.hpp>
 
+#include "actors/actors.hpp"
 #include "messages/type_ids.hpp"
 #include "tests/actor_test_system.hpp"
 #include "tests/test_answers.hpp"
@@ -34,12 +35,12 @@ T round_trip(T x, caf::actor_system* sys = nullptr) {
 
 } // namespace
 
-TEST_CASE("batch_request survives the wire format", "[actors]") {
-  test::test_system ts;
+TEST_CASE("batch_request survives the wire format", "[messages]") {
   batch_request x;
   x.session_id = "s-1";
   x.answers.push_back(test::multiple_choice("q0", "B", "B"));
   x.answers.push_back(test::short_answer("q1", "광합성", {"광합성", "엽록소"}));
+  x.answers[1].index = 5;
   x.answers[1].difficulty = 7;
   x.answers[1].answer_id = "a-1";
   x.rejected.push_back(
@@ -48,11 +49,43 @@ TEST_CASE("batch_request survives the wire format", "[actors]") {
   x.options.deadline_ms = 1000;
   x.options.max_live_scorers = 1;
   x.options.explain = false;
-  x.progress = caf::actor_cast<caf::actor>(ts.sys.spawn(
+  auto y = round_trip(x);
+  CHECK(y == x);
+  CHECK(y.answers[1].index == 5);
+}
+
+TEST_CASE("progress listeners survive the wire format", "[actors]") {
+  test::test_system ts;
+  auto listener = ts.sys.spawn(
     // A behaviour keeps it alive: a handle to a dead actor reads back empty.
-    [](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; }));
+    []() -> progress_listener_actor::behavior_type {
+      return {[](const batch_progress&) {},
+              [](flush_atom) { return std::string{}; }};
+    });
+  progress_listeners x{listener, listener};
   CHECK(round_trip(x, &ts.sys) == x);
-  caf::anon_send_exit(x.progress, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("batch_progress survives the wire format with either outcome",
+          "[messages]") {
+  batch_progress x;
+  x.session_id = "s-3";
+  x.total = 4;
+  x.settled = 2;
+  x.failed = 1;
+  x.fallbacks = 1;
+  score_result r;
+  r.index = 3;
+  r.verdict.score = 55;
+  r.fallback_reason = fallback_reasons::llm_error;
+  x.outcome = r;
+  CHECK(round_trip(x) == x);
+  x.outcome = score_failure{1, "a", "q", "u", ec::cancelled, "stopped"};
+  auto y = round_trip(x);
+  CHECK(y == x);
+  REQUIRE(std::holds_alternative<score_failure>(y.outcome));
+  CHECK(std::get<score_failure>(y.outcome).code == ec::cancelled);
 }
 
 TEST_CASE("batch_result survives the wire format", "[messages]") {
@@ -79,6 +112,7 @@ TEST_CASE("batch_result survives the wire format", "[messages]") {
 }
 
 TEST_CASE("scoring_task survives the wire format", "[messages]") {
-  scoring_task x{"s", 9, test::true_false("q", "참", "true"), false};
+  scoring_task x{"s", test::true_false("q", "참", "true"), false};
+  x.item.index = 9;
   CHECK(round_trip(x) == x);
 }

@@ -1,14 +1,15 @@
-#include "messages/registration.hpp"
+#include "actors/registration.hpp"
 
 #include <caf/actor_system_config.hpp>
 
+#include "actors/actors.hpp"
 #include "messages/error.hpp"
-#include "messages/type_ids.hpp"
 
 namespace grader {
 
 void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::grader>();
+  cfg.add_message_types<caf::id_block::grader_actors>();
   // CAF 0.17's add_error_category<T> does not compile, so the renderer is
   // spelled out: "grader.invalid_answer: difficulty must be ...".
   cfg.add_error_category(caf::atom("grader"), [](uint8_t code, caf::atom_value,

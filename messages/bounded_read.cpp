@@ -1,11 +1,11 @@
-#include "apps/grader/bounded_read.hpp"
+#include "messages/bounded_read.hpp"
 
 #include <cerrno>
 
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace grader::app {
+namespace grader {
 
 read_status read_bounded(int fd, uint64_t max_bytes, std::string& text) {
   text.clear();
@@ -38,4 +38,4 @@ read_status read_bounded(int fd, uint64_t max_bytes, std::string& text) {
   }
 }
 
-} // namespace grader::app
+} // namespace grader

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-namespace grader::app {
+namespace grader {
 
 /// How reading a whole file descriptor ended.
 enum class read_status {
@@ -21,4 +21,4 @@ enum class read_status {
 /// Pipes, FIFOs and terminals read like files.
 read_status read_bounded(int fd, uint64_t max_bytes, std::string& text);
 
-} // namespace grader::app
+} // namespace grader
