@@ -9,6 +9,7 @@
 #include "actors/batch_coordinator.hpp"
 #include "actors/llm_gateway.hpp"
 #include "net/chat_backend.hpp"
+#include "net/judge_backend.hpp"
 
 namespace grader {
 

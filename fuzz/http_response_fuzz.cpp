@@ -10,7 +10,7 @@
 #include <string_view>
 #include <variant>
 
-#include "net/http_client.hpp"
+#include "net/http_response.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace grader::net;
@@ -18,8 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   std::string_view bytes{reinterpret_cast<const char*>(data) + 1, size - 1};
   bool head = data[0] == 'h';
-  size_t limit = data[0] == 's' ? 64
-                                : http_client_options{}.max_response_bytes;
+  size_t limit = data[0] == 's' ? 64 : default_max_response_bytes;
   auto outcome = parse_http_response(bytes, limit, head);
   if (auto* response = std::get_if<http_response>(&outcome)) {
     if (response->body.size() > limit || (head && !response->body.empty()))

@@ -16,3 +16,4 @@
 #include "actors/registration.hpp"
 #include "messages/type_ids.hpp"
 #include "net/chat_backend.hpp"
+#include "net/openai_backend.hpp"

@@ -10,7 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "net/judge_server.hpp"
+#include "net/judge_server_options.hpp"
+#include "net/judge_server_stats.hpp"
 
 namespace grader::net {
 

@@ -62,6 +62,10 @@ std::string http_url::authority() const {
   return host + ":" + std::to_string(port);
 }
 
+std::string http_url::origin() const {
+  return scheme() + "://" + authority();
+}
+
 std::string http_url::target() const {
   return query.empty() ? path : path + "?" + query;
 }

@@ -28,6 +28,10 @@ struct http_url {
   /// `host:port`, always with the port.
   std::string authority() const;
 
+  /// `scheme://host:port`, always with the port: what a connection is made
+  /// to, so requests to one origin may share connections.
+  std::string origin() const;
+
   /// What a request line names: the path, then `?query` if any.
   std::string target() const;
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "net/chat_backend.hpp"
+#include "net/openai_backend.hpp"
 #include "net/judge_server.hpp"
 
 namespace grader::test {

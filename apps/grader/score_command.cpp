@@ -51,6 +51,7 @@
 #include "scoring/display_text.hpp"
 #include "scoring/uuid.hpp"
 #include "net/chat_backend.hpp"
+#include "net/openai_backend.hpp"
 #include "net/detail/printable.hpp"
 #include "net/url.hpp"
 

@@ -52,6 +52,7 @@ TEST_CASE("parse_url splits a URL into scheme, host, port, path and query",
   CHECK(local.path == "/v1");
   CHECK(local.query.empty());
   CHECK(local.authority() == "127.0.0.1:8080");
+  CHECK(local.origin() == "http://127.0.0.1:8080");
   CHECK(local.text() == "http://127.0.0.1:8080/v1");
 
   CHECK(parsed("http://host").path == "/");
@@ -60,6 +61,7 @@ TEST_CASE("parse_url splits a URL into scheme, host, port, path and query",
   CHECK(parsed("http://host:65535/").port == 65535);
   CHECK(parsed("http://host:1/").port == 1);
   CHECK(parsed("https://host:443/v1").text() == "https://host/v1");
+  CHECK(parsed("https://host/v1").origin() == "https://host:443");
 }
 
 TEST_CASE("parse_url names what is wrong with a URL it refuses", "[net]") {
