@@ -10,7 +10,9 @@
 #include "messages/batch_request.hpp"
 #include "messages/batch_result.hpp"
 #include "messages/chat.hpp"
-#include "messages/llm_call.hpp"
+#include "messages/gateway_reply.hpp"
+#include "messages/llm_call_done.hpp"
+#include "messages/llm_stats.hpp"
 #include "messages/score_result.hpp"
 #include "messages/scoring_task.hpp"
 
