@@ -50,6 +50,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
   /// A gateway's backoff timer for a retry ran out.
   CAF_ADD_ATOM(grader, grader, retry_atom, "retry")
 
+  /// A gateway's admission pause ran out: start the waiting calls the
+  /// limits now allow.
+  CAF_ADD_ATOM(grader, grader, admit_atom, "admit")
+
   /// Ask for counters.
   CAF_ADD_ATOM(grader, grader, stats_atom, "stats")
 
