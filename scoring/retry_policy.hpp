@@ -23,8 +23,8 @@ public:
   bool may_retry(uint32_t attempts, uint64_t calls,
                  uint64_t retries) const noexcept;
 
-  /// The longest wait before attempt `attempts + 1`: `base_backoff *
-  /// 2^(attempts - 1)`, capped at `max_backoff`.
+  /// The longest wait before attempt `attempts + 1` (`attempts` >= 1):
+  /// `base_backoff * 2^(attempts - 1)`, capped at `max_backoff`.
   std::chrono::milliseconds ceiling(uint32_t attempts) const noexcept;
 
   /// The wait before attempt `attempts + 1`: drawn from `random` between 0
