@@ -50,9 +50,13 @@ using llm_gateway_actor = caf::typed_actor<
   caf::replies_to<stats_atom>::with<llm_stats>,
   // A backend call ended (sent from the I/O side).
   caf::reacts_to<llm_call_done>,
-  // A backoff or an admission pause ran out (the gateway's message to
-  // itself; the call to retry, or 0 to only admit waiting calls).
-  caf::reacts_to<retry_atom, uint64_t>>;
+  // A backoff ran out (the gateway's message to itself): the call to retry
+  // goes ahead of the waiting calls.
+  caf::reacts_to<retry_atom, uint64_t>,
+  // An admission pause ran out (a rate window, a Retry-After, an open
+  // circuit; the gateway's message to itself): waiting calls start as the
+  // limits allow.
+  caf::reacts_to<admit_atom>>;
 
 /// Scores one batch: spawns a scorer per answer, replies exactly once with
 /// every answer accounted for, then quits.

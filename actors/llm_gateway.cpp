@@ -1,13 +1,13 @@
 #include "actors/llm_gateway.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include <caf/actor_cast.hpp>
 #include <caf/system_messages.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/log.hpp"
 #include "messages/error.hpp"
 #include "net/chat_backend.hpp"
 
@@ -59,74 +59,24 @@ llm_call_done to_message(uint64_t id, const net::chat_outcome& outcome) {
   return done;
 }
 
-void remember(llm_gateway_state& st, const std::string& key,
-              const chat_reply& reply) {
-  if (st.settings.cache_entries == 0)
-    return;
-  if (auto i = st.cache_index.find(key); i != st.cache_index.end()) {
-    st.cache.erase(i->second);
-    st.cache_index.erase(i);
-  }
-  st.cache.emplace_front(key, reply);
-  st.cache_index[key] = st.cache.begin();
-  if (st.cache.size() > st.settings.cache_entries) {
-    st.cache_index.erase(st.cache.back().first);
-    st.cache.pop_back();
-  }
-}
-
-// Drops the records that left the rate window.
-void forget_old_calls(llm_gateway_state& st, clock::time_point now) {
-  while (!st.recent.empty()
-         && now - st.recent.front().first >= st.settings.rate_window)
-    st.recent.pop_front();
-}
-
-// When the per-minute limits let call `id` start; `now` when they do not
-// hold it back.
-clock::time_point admissible_at(llm_gateway_state& st, uint64_t id,
-                                clock::time_point now) {
-  forget_old_calls(st, now);
-  auto at = now;
-  if (st.settings.requests_per_minute > 0
-      && st.recent.size() >= st.settings.requests_per_minute)
-    at = std::max(at, st.recent.front().first + st.settings.rate_window);
-  if (st.settings.tokens_per_minute > 0) {
-    uint64_t tokens = st.calls[id].estimated_tokens;
-    for (const auto& entry : st.recent)
-      tokens += entry.second;
-    // Wait until enough of the minute's tokens have aged out; a single call
-    // larger than the whole limit goes alone rather than never.
-    auto entry = st.recent.begin();
-    while (tokens > st.settings.tokens_per_minute
-           && entry != st.recent.end()) {
-      tokens -= entry->second;
-      at = std::max(at, entry->first + st.settings.rate_window);
-      ++entry;
-    }
-  }
-  return at;
-}
-
-void wake_at(llm_gateway_pointer self, clock::time_point at) {
+void wake_at(llm_gateway_pointer self, clock::time_point at,
+             clock::time_point now) {
   auto& st = self->state;
   if (st.wake_pending)
     return;
   st.wake_pending = true;
-  auto delay = std::chrono::duration_cast<milliseconds>(at - clock::now());
-  self->delayed_send(self, std::max(delay, milliseconds{1}), retry_atom_v,
-                     uint64_t{0});
+  auto delay = std::chrono::duration_cast<milliseconds>(at - now);
+  self->delayed_send(self, std::max(delay, milliseconds{1}), admit_atom_v);
 }
 
-void start(llm_gateway_pointer self, uint64_t id) {
+void start(llm_gateway_pointer self, uint64_t id, clock::time_point now) {
   auto& st = self->state;
   auto& call = st.calls[id];
   ++call.attempts;
   call.in_flight = true;
-  ++st.in_flight;
-  st.stats.in_flight_high_water
-    = std::max<uint64_t>(st.stats.in_flight_high_water, st.in_flight);
-  st.recent.emplace_back(clock::now(), call.estimated_tokens);
+  st.stats.in_flight_high_water = std::max<uint64_t>(
+    st.stats.in_flight_high_water, st.admission.in_flight());
+  st.window.record(call.estimated_tokens, now);
   auto me = caf::actor_cast<llm_gateway_actor>(self);
   st.backend->complete(call.request, st.settings.llm_timeout,
                        [me, id](const net::chat_outcome& outcome) {
@@ -153,45 +103,29 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done);
 void admit(llm_gateway_pointer self) {
   auto& st = self->state;
   // Calls that queued while the last tokens were being spent are not made.
-  while (!st.queue.empty() && budget_spent(st)) {
-    auto id = st.queue.front();
-    st.queue.pop_front();
-    llm_call_done done;
-    done.call_id = id;
-    done.code = ec::llm_budget_spent;
-    done.message = error_text(budget_error(st));
-    finish(self, id, done);
+  if (!st.admission.empty() && budget_spent(st)) {
+    for (auto id : st.admission.drain()) {
+      llm_call_done done;
+      done.call_id = id;
+      done.code = ec::llm_budget_spent;
+      done.message = error_text(budget_error(st));
+      finish(self, id, done);
+    }
   }
-  while (!st.queue.empty() && st.in_flight < static_cast<size_t>(st.limit)) {
+  if (st.circuit.close_if_due(clock::now()))
+    log_line(st.settings, st.name,
+             "closed the circuit after its cool-down; calls start again");
+  while (auto id = st.admission.next()) {
     auto now = clock::now();
-    auto at = std::max(st.paused_until, admissible_at(st, st.queue.front(), now));
+    auto at = std::max(
+      {st.admission.paused_until(), st.circuit.open_until(),
+       st.window.next_start(st.calls[*id].estimated_tokens, now)});
     if (at > now) {
-      wake_at(self, at);
+      wake_at(self, at, now);
       return;
     }
-    auto id = st.queue.front();
-    st.queue.pop_front();
-    start(self, id);
+    start(self, st.admission.pop(), now);
   }
-}
-
-milliseconds backoff(llm_gateway_state& st, uint32_t attempts,
-                     uint32_t retry_after_ms) {
-  // Full jitter: a random wait up to base * 2^(attempts-1), capped.
-  auto ceiling = std::min<double>(
-    static_cast<double>(st.settings.max_backoff.count()),
-    static_cast<double>(st.settings.base_backoff.count())
-      * std::pow(2.0, attempts - 1));
-  std::uniform_real_distribution<double> jitter{0.0, ceiling};
-  auto wait = milliseconds{static_cast<int64_t>(jitter(st.random))};
-  return std::max(wait, milliseconds{retry_after_ms});
-}
-
-bool may_retry(const llm_gateway_state& st, const llm_call& call) {
-  // The budget keeps a failing endpoint from drawing a retry storm: retries
-  // stay within a fifth of all calls (plus a few to start with).
-  auto budget = 10 + st.stats.calls / 5;
-  return call.attempts <= st.settings.retries && st.stats.retries < budget;
 }
 
 void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
@@ -201,7 +135,7 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
   st.by_key.erase(call.key);
   auto retries = call.attempts - 1;
   if (done.code == ec::none) {
-    remember(st, call.key, done.reply);
+    st.cache.put(call.key, done.reply);
     bool first = true;
     for (auto& waiter : call.waiters) {
       waiter.deliver(gateway_reply{done.reply, retries, !first});
@@ -217,46 +151,66 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
     waiter.deliver(caf::make_error(done.code, text));
 }
 
+// The endpoint is overloaded: everyone slows down, not only this call.
+void on_rate_limited(llm_gateway_pointer self, const llm_call_done& done,
+                     clock::time_point now) {
+  auto& st = self->state;
+  milliseconds pause{done.retry_after_ms};
+  st.admission.record_rate_limited(now, pause);
+  auto limit = " in-flight limit now " + std::to_string(st.admission.limit());
+  if (pause.count() > 0)
+    log_line(st.settings, st.name,
+             "paused admission for " + std::to_string(pause.count())
+               + " ms after a 429;" + limit);
+  else
+    log_line(st.settings, st.name, "received a 429;" + limit);
+}
+
+void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
+  auto& st = self->state;
+  auto now = clock::now();
+  if (done.rate_limited)
+    on_rate_limited(self, done, now);
+  if (st.circuit.record_failure(now)) {
+    auto cooldown
+      = std::chrono::duration_cast<milliseconds>(st.circuit.cooldown());
+    log_line(st.settings, st.name,
+             "opened the circuit after "
+               + std::to_string(std::max<uint32_t>(st.circuit.threshold(), 1))
+               + " transient failures in a row; calls wait "
+               + std::to_string(cooldown.count()) + " ms");
+  }
+  auto& call = st.calls[done.call_id];
+  if (!st.retry.may_retry(call.attempts, st.stats.calls, st.stats.retries)) {
+    finish(self, done.call_id, done);
+    return;
+  }
+  ++st.stats.retries;
+  // Told now, not with the final reply: a requester that gives up before
+  // that still knows what its calls went through.
+  for (const auto& requester : call.requesters)
+    if (auto handle = caf::actor_cast<caf::actor>(requester))
+      caf::anon_send(handle, retry_atom_v, done.message);
+  auto wait = st.retry.backoff(call.attempts, milliseconds{done.retry_after_ms},
+                               st.random);
+  self->delayed_send(self, wait, retry_atom_v, done.call_id);
+}
+
 void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {
   auto& st = self->state;
-  --st.in_flight;
+  st.admission.finish();
   auto i = st.calls.find(done.call_id);
   if (i == st.calls.end())
     return;
-  auto& call = i->second;
-  call.in_flight = false;
+  i->second.in_flight = false;
   if (done.code == ec::none) {
-    st.transient_failures_in_a_row = 0;
+    st.circuit.record_success();
     st.stats.prompt_tokens += done.reply.usage.prompt_tokens;
     st.stats.completion_tokens += done.reply.usage.completion_tokens;
-    st.limit = std::min<double>(st.settings.max_in_flight, st.limit + 1);
+    st.admission.record_success();
     finish(self, done.call_id, done);
   } else if (done.retryable) {
-    auto now = clock::now();
-    if (done.rate_limited) {
-      // The endpoint is overloaded: everyone slows down, not only this call.
-      st.limit = std::max(1.0, std::floor(st.limit / 2));
-      if (done.retry_after_ms > 0)
-        st.paused_until = std::max(st.paused_until,
-                                   now + milliseconds{done.retry_after_ms});
-    }
-    if (++st.transient_failures_in_a_row >= st.settings.circuit_threshold) {
-      st.transient_failures_in_a_row = 0;
-      st.paused_until = std::max(st.paused_until,
-                                 now + st.settings.circuit_cooldown);
-    }
-    if (may_retry(st, call)) {
-      ++st.stats.retries;
-      // Told now, not with the final reply: a requester that gives up
-      // before that still knows what its calls went through.
-      for (const auto& requester : call.requesters)
-        if (auto handle = caf::actor_cast<caf::actor>(requester))
-          caf::anon_send(handle, retry_atom_v, done.message);
-      auto wait = backoff(st, call.attempts, done.retry_after_ms);
-      self->delayed_send(self, wait, retry_atom_v, done.call_id);
-    } else {
-      finish(self, done.call_id, done);
-    }
+    on_transient_failure(self, done);
   } else {
     finish(self, done.call_id, done);
   }
@@ -300,8 +254,7 @@ void on_requester_down(llm_gateway_pointer self, const caf::down_msg& msg) {
       }
     if (!call.waiters.empty() || call.in_flight)
       continue;
-    st.queue.erase(std::remove(st.queue.begin(), st.queue.end(), id),
-                   st.queue.end());
+    st.admission.remove(id);
     st.by_key.erase(call.key);
     st.calls.erase(i);
     ++st.stats.abandoned;
@@ -317,8 +270,15 @@ llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend
   auto& st = self->state;
   st.backend = std::move(backend);
   st.settings = settings;
-  st.settings.max_in_flight = std::max<uint32_t>(settings.max_in_flight, 1);
-  st.limit = st.settings.max_in_flight;
+  st.admission = scoring::admission_queue{settings.max_in_flight};
+  st.window = scoring::rate_window{settings.requests_per_minute,
+                                   settings.tokens_per_minute,
+                                   settings.rate_window};
+  st.retry = scoring::retry_policy{settings.retries, settings.base_backoff,
+                                   settings.max_backoff};
+  st.circuit = scoring::circuit_breaker{settings.circuit_threshold,
+                                        settings.circuit_cooldown};
+  st.cache = scoring::reply_cache{settings.cache_entries};
   st.random.seed(std::random_device{}());
   self->set_down_handler(
     [=](caf::down_msg& msg) { on_requester_down(self, msg); });
@@ -326,10 +286,9 @@ llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend
     [=](chat_atom, chat_request& request) -> caf::result<gateway_reply> {
       auto& st = self->state;
       auto key = key_of(request);
-      if (auto hit = st.cache_index.find(key); hit != st.cache_index.end()) {
+      if (auto* hit = st.cache.find(key)) {
         ++st.stats.cache_hits;
-        st.cache.splice(st.cache.begin(), st.cache, hit->second);
-        return gateway_reply{hit->second->second, 0, true};
+        return gateway_reply{*hit, 0, true};
       }
       if (budget_spent(st))
         return budget_error(st);
@@ -349,18 +308,19 @@ llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend
       call.key = key;
       add_waiter(self, id, promise, sender);
       st.by_key.emplace(std::move(key), id);
-      st.queue.push_back(id);
+      st.admission.push(id);
       admit(self);
       return promise;
     },
     [=](stats_atom) { return self->state.stats; },
     [=](llm_call_done& done) { on_call_done(self, done); },
     [=](retry_atom, uint64_t id) {
-      auto& st = self->state;
-      if (id == 0)
-        st.wake_pending = false;
-      else if (st.calls.count(id) > 0)
-        st.queue.push_front(id);
+      if (self->state.calls.count(id) > 0)
+        self->state.admission.requeue(id);
+      admit(self);
+    },
+    [=](admit_atom) {
+      self->state.wake_pending = false;
       admit(self);
     },
   };

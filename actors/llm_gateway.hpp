@@ -2,8 +2,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
-#include <list>
 #include <map>
 #include <memory>
 #include <random>
@@ -17,6 +15,11 @@
 
 #include "actors/actors.hpp"
 #include "actors/config.hpp"
+#include "scoring/admission_queue.hpp"
+#include "scoring/circuit_breaker.hpp"
+#include "scoring/rate_window.hpp"
+#include "scoring/reply_cache.hpp"
+#include "scoring/retry_policy.hpp"
 
 namespace grader::net {
 class chat_backend;
@@ -44,7 +47,9 @@ struct llm_call {
   uint64_t estimated_tokens = 0;
 };
 
-/// State of the LLM gateway.
+/// State of the LLM gateway. The decisions (when a call may start, whether
+/// and when it is retried, which replies are kept) belong to the policy
+/// classes of scoring/; the actor keeps the calls and their requesters.
 struct llm_gateway_state {
   static inline const char* name = "llm_gateway";
 
@@ -55,31 +60,33 @@ struct llm_gateway_state {
   config settings;
   /// Every call not yet finished, by id.
   std::unordered_map<uint64_t, llm_call> calls;
-  /// Calls waiting for admission, oldest first.
-  std::deque<uint64_t> queue;
   /// The unfinished calls each requester waits for; requesters are
   /// monitored, and their calls dropped when they go away.
   std::map<caf::actor_addr, std::vector<uint64_t>> calls_of;
   /// Calls not yet finished, by key, so identical requests join them.
   std::unordered_map<std::string, uint64_t> by_key;
-  /// Recent replies, most recent first, with an index by key.
-  std::list<std::pair<std::string, chat_reply>> cache;
-  std::unordered_map<std::string, decltype(cache)::iterator> cache_index;
+  /// The id of the next new call; 0 is never one.
   uint64_t next_id = 1;
-  size_t in_flight = 0;
-  /// The in-flight limit in force: cut in half on a 429, grown back by one
-  /// per success up to settings.max_in_flight.
-  double limit = 0;
-  /// No call starts before this (a Retry-After for everyone, or an open
-  /// circuit).
-  clock::time_point paused_until;
-  bool wake_pending = false;
-  uint32_t transient_failures_in_a_row = 0;
-  /// Start times and estimated tokens of the calls in the rate window, for
-  /// the per-minute limits.
-  std::deque<std::pair<clock::time_point, uint64_t>> recent;
-  llm_stats stats;
+
+  // -- the policies, made from `settings` when the gateway starts ------------
+
+  /// Calls waiting for admission, and the in-flight limit.
+  scoring::admission_queue admission{1};
+  /// The per-minute limits.
+  scoring::rate_window window{0, 0, clock::duration{}};
+  /// Whether and when a failed call is tried again.
+  scoring::retry_policy retry{0, {}, {}};
+  /// Stops calling for a cool-down after transient failures in a row.
+  scoring::circuit_breaker circuit{0, clock::duration{}};
+  /// Recent replies by key.
+  scoring::reply_cache cache{0};
+  /// The source of backoff jitter.
   std::minstd_rand random;
+
+  /// Whether an admit_atom is on its way, so that one timer wakes the
+  /// gateway however many calls wait.
+  bool wake_pending = false;
+  llm_stats stats;
 };
 
 using llm_gateway_pointer

@@ -10,7 +10,9 @@
 #include "messages/batch_request.hpp"
 #include "messages/batch_result.hpp"
 #include "messages/chat.hpp"
-#include "messages/llm_call.hpp"
+#include "messages/gateway_reply.hpp"
+#include "messages/llm_call_done.hpp"
+#include "messages/llm_stats.hpp"
 #include "messages/score_result.hpp"
 #include "messages/scoring_task.hpp"
 
@@ -48,6 +50,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
 
   /// A gateway's backoff timer for a retry ran out.
   CAF_ADD_ATOM(grader, grader, retry_atom, "retry")
+
+  /// A gateway's admission pause ran out: start the waiting calls the
+  /// limits now allow.
+  CAF_ADD_ATOM(grader, grader, admit_atom, "admit")
 
   /// Ask for counters.
   CAF_ADD_ATOM(grader, grader, stats_atom, "stats")

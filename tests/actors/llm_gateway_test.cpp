@@ -1,8 +1,12 @@
 #include "actors/llm_gateway.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <caf/after.hpp>
 #include <catch2/catch.hpp>
@@ -11,12 +15,14 @@
 #include "scoring/llm_reply.hpp"
 #include "scoring/prompts.hpp"
 #include "tests/actor_test_system.hpp"
+#include "tests/fixtures/scripted_chat_backend.hpp"
 #include "tests/llm_test_setup.hpp"
 #include "tests/test_answers.hpp"
 
 using namespace grader;
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
+using script = test::scripted_chat_backend;
 
 namespace {
 
@@ -33,6 +39,29 @@ chat_request score_request(const std::string& text) {
     test::short_answer(text, {"sunlight", "chlorophyll"}));
 }
 
+caf::expected<gateway_reply> chat(caf::actor_system& sys,
+                                  const llm_gateway_actor& gateway,
+                                  chat_request request) {
+  caf::scoped_actor self{sys};
+  caf::expected<gateway_reply> result{caf::error{}};
+  self->request(gateway, 10s, chat_atom_v, std::move(request))
+    .receive([&](gateway_reply& x) { result = std::move(x); },
+             [&](caf::error& err) { result = std::move(err); });
+  return result;
+}
+
+llm_stats stats(caf::actor_system& sys, const llm_gateway_actor& gateway) {
+  caf::scoped_actor self{sys};
+  llm_stats result;
+  self->request(gateway, 10s, stats_atom_v)
+    .receive([&](llm_stats& x) { result = x; },
+             [&](caf::error& err) { FAIL(sys.render(err)); });
+  return result;
+}
+
+// A gateway in front of the real judge server, over HTTP: for what only a
+// real endpoint shows (connections, status lines, timeouts, Retry-After
+// headers).
 struct gateway_fixture {
   test::judge_fixture judge;
   test::test_system ts;
@@ -51,25 +80,86 @@ struct gateway_fixture {
   }
 
   caf::expected<gateway_reply> chat(chat_request request) {
-    caf::scoped_actor self{ts.sys};
-    caf::expected<gateway_reply> result{caf::error{}};
-    self->request(gateway, 10s, chat_atom_v, std::move(request))
-      .receive([&](gateway_reply& x) { result = std::move(x); },
-               [&](caf::error& err) { result = std::move(err); });
-    return result;
+    return ::chat(ts.sys, gateway, std::move(request));
   }
 
   llm_stats stats() {
-    caf::scoped_actor self{ts.sys};
-    llm_stats result;
-    self->request(gateway, 10s, stats_atom_v)
-      .receive([&](llm_stats& x) { result = x; },
-               [&](caf::error& err) { FAIL(ts.sys.render(err)); });
-    return result;
+    return ::stats(ts.sys, gateway);
   }
 };
 
+// A gateway in front of a scripted backend in memory: for the gateway's
+// own decisions, with no server and no network.
+struct scripted_fixture {
+  std::shared_ptr<test::scripted_chat_backend> backend
+    = std::make_shared<test::scripted_chat_backend>();
+  test::test_system ts;
+  llm_gateway_actor gateway;
+
+  explicit scripted_fixture(config settings = fast_settings()) {
+    gateway = ts.sys.spawn(llm_gateway, backend, settings);
+  }
+
+  ~scripted_fixture() {
+    // Held calls hold handles to the gateway.
+    backend->drop_held();
+    caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+  }
+
+  caf::expected<gateway_reply> chat(chat_request request) {
+    return ::chat(ts.sys, gateway, std::move(request));
+  }
+
+  llm_stats stats() {
+    return ::stats(ts.sys, gateway);
+  }
+};
+
+// Catches what the process writes on stderr while it lives: the operator
+// log goes there.
+class stderr_capture {
+public:
+  stderr_capture() : file_(std::tmpfile()), saved_(dup(STDERR_FILENO)) {
+    std::fflush(stderr);
+    dup2(fileno(file_), STDERR_FILENO);
+  }
+
+  ~stderr_capture() {
+    restore();
+    std::fclose(file_);
+  }
+
+  stderr_capture(const stderr_capture&) = delete;
+  stderr_capture& operator=(const stderr_capture&) = delete;
+
+  /// Stops capturing and returns what was written.
+  std::string text() {
+    restore();
+    std::string result;
+    std::rewind(file_);
+    char buffer[4096];
+    while (auto n = std::fread(buffer, 1, sizeof buffer, file_))
+      result.append(buffer, n);
+    return result;
+  }
+
+private:
+  void restore() {
+    if (saved_ < 0)
+      return;
+    std::fflush(stderr);
+    dup2(saved_, STDERR_FILENO);
+    close(saved_);
+    saved_ = -1;
+  }
+
+  std::FILE* file_;
+  int saved_;
+};
+
 } // namespace
+
+// -- through the real judge server --------------------------------------------
 
 TEST_CASE("gateway returns the judge's completion and counts it",
           "[actors][llm]") {
@@ -170,12 +260,18 @@ TEST_CASE("gateway gives up on a hung endpoint after its retries",
   CHECK(took < 2s);
 }
 
+// -- on a scripted backend --------------------------------------------------
+
 TEST_CASE("gateway answers identical requests with one call", "[actors][llm]") {
-  gateway_fixture f{fast_settings(), 64, 100ms};
+  scripted_fixture f;
+  // The first call stays in flight until the second has joined it.
+  f.backend->script({script::hang()});
   caf::scoped_actor self{f.ts.sys};
   auto request = score_request("chlorophyll catches sunlight");
   self->send(f.gateway, chat_atom_v, request);
   self->send(f.gateway, chat_atom_v, request);
+  REQUIRE(f.backend->wait_for_held(1));
+  CHECK(f.backend->release() == 1);
   std::vector<gateway_reply> replies;
   for (int i = 0; i < 2; ++i)
     self->receive([&](gateway_reply& x) { replies.push_back(x); },
@@ -192,7 +288,7 @@ TEST_CASE("gateway answers identical requests with one call", "[actors][llm]") {
   CHECK(stats.calls == 1);
   CHECK(stats.coalesced == 1);
   CHECK(stats.cache_hits == 1);
-  CHECK(f.judge.server.stats().completions == 1);
+  CHECK(f.backend->calls() == 1);
 }
 
 TEST_CASE("gateway stops calling for a cool-down after failures in a row",
@@ -201,9 +297,10 @@ TEST_CASE("gateway stops calling for a cool-down after failures in a row",
   settings.retries = 0;
   settings.circuit_threshold = 2;
   settings.circuit_cooldown = 400ms;
-  gateway_fixture f{settings};
-  CHECK_FALSE(f.chat(score_request("[[fault:503]] one")));
-  CHECK_FALSE(f.chat(score_request("[[fault:503]] two")));
+  scripted_fixture f{settings};
+  f.backend->script({script::transient(), script::transient()});
+  CHECK_FALSE(f.chat(score_request("one")));
+  CHECK_FALSE(f.chat(score_request("two")));
   // The circuit is open: a healthy request waits out the cool-down.
   auto started = clock_type::now();
   auto reply = f.chat(score_request("sunlight"));
@@ -211,13 +308,14 @@ TEST_CASE("gateway stops calling for a cool-down after failures in a row",
   REQUIRE(reply);
   CHECK(took >= 300ms);
   CHECK(took < 2s);
+  CHECK(f.backend->calls() == 3);
 }
 
 TEST_CASE("gateway keeps to its requests-per-window limit", "[actors][llm]") {
   auto settings = fast_settings();
   settings.requests_per_minute = 2;
   settings.rate_window = 300ms;
-  gateway_fixture f{settings};
+  scripted_fixture f{settings};
   caf::scoped_actor self{f.ts.sys};
   auto started = clock_type::now();
   for (int i = 0; i < 5; ++i)
@@ -231,6 +329,7 @@ TEST_CASE("gateway keeps to its requests-per-window limit", "[actors][llm]") {
   CHECK(took >= 600ms);
   CHECK(took < 3s);
   CHECK(f.stats().calls == 5);
+  CHECK(f.backend->calls() == 5);
 }
 
 TEST_CASE("gateway keeps to its tokens-per-window limit", "[actors][llm]") {
@@ -243,7 +342,7 @@ TEST_CASE("gateway keeps to its tokens-per-window limit", "[actors][llm]") {
   settings.tokens_per_minute
     = static_cast<uint32_t>(bytes / 4 + request.max_tokens + 10);
   settings.rate_window = 300ms;
-  gateway_fixture f{settings};
+  scripted_fixture f{settings};
   caf::scoped_actor self{f.ts.sys};
   auto started = clock_type::now();
   for (int i = 0; i < 3; ++i)
@@ -258,13 +357,15 @@ TEST_CASE("gateway keeps to its tokens-per-window limit", "[actors][llm]") {
 }
 
 TEST_CASE("gateway pauses everyone for a 429's Retry-After", "[actors][llm]") {
-  gateway_fixture f;
+  scripted_fixture f;
+  f.backend->script({script::rate_limited(1000ms)});
   caf::scoped_actor self{f.ts.sys};
   auto started = clock_type::now();
-  self->send(f.gateway, chat_atom_v, score_request("[[fault:429*1]] first"));
-  // Sent after the 429 came back: it waits out the pause although its own
-  // call would succeed.
-  self->receive(caf::after(200ms) >> [] {});
+  self->send(f.gateway, chat_atom_v, score_request("first"));
+  // Told of the retry once the 429 is in: the healthy request, sent after
+  // it, waits out the pause although its own call would succeed.
+  self->receive([](retry_atom, const std::string&) {},
+                caf::after(5s) >> [] { FAIL("no retry within 5 s"); });
   std::chrono::steady_clock::duration healthy_took{};
   self->request(f.gateway, 5s, chat_atom_v, score_request("healthy"))
     .receive([&](const gateway_reply&) {
@@ -274,27 +375,79 @@ TEST_CASE("gateway pauses everyone for a 429's Retry-After", "[actors][llm]") {
   self->receive([](const gateway_reply&) {},
                 caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
   CHECK(healthy_took >= 900ms);
+  CHECK(f.backend->calls() == 3);
 }
 
 TEST_CASE("gateway drops waiting calls whose requesters are gone",
           "[actors][llm]") {
   auto settings = fast_settings();
   settings.max_in_flight = 1;
-  gateway_fixture f{settings, 64, 300ms};
+  scripted_fixture f{settings};
+  f.backend->script({script::hang()});
   caf::scoped_actor first{f.ts.sys};
   first->send(f.gateway, chat_atom_v, score_request("first"));
+  REQUIRE(f.backend->wait_for_held(1));
   {
     // A requester that gives up while its call still waits for admission,
     // as a scorer does when its batch is cancelled.
     caf::scoped_actor gone{f.ts.sys};
     gone->send(f.gateway, chat_atom_v, score_request("second"));
-    gone->receive(caf::after(50ms) >> [] {});
   }
+  // The gateway learns of it from a down message, which may come after a
+  // first question about its counters but never after a second.
+  auto stats = f.stats();
+  for (int i = 0; i < 10 && stats.abandoned == 0; ++i)
+    stats = f.stats();
+  CHECK(stats.abandoned == 1);
+  CHECK(f.backend->release() == 1);
   first->receive([](const gateway_reply&) {},
                  caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
-  // Give the gateway the time it would need for a second call.
-  first->receive(caf::after(500ms) >> [] {});
-  auto stats = f.stats();
-  CHECK(stats.abandoned == 1);
-  CHECK(f.judge.server.stats().completions == 1);
+  // Asked after the reply, so after the gateway looked for a next call.
+  CHECK(f.stats().abandoned == 1);
+  CHECK(f.backend->calls() == 1);
+}
+
+TEST_CASE("gateway logs a 429 pause and the circuit opening and closing",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.verbose = true;
+  settings.max_in_flight = 8;
+  settings.retries = 1;
+  settings.circuit_threshold = 2;
+  settings.circuit_cooldown = 100ms;
+  stderr_capture capture;
+  {
+    scripted_fixture f{settings};
+    f.backend->script({script::rate_limited(50ms), script::transient()});
+    // The 429 pauses admission; its retry fails again, which opens the
+    // circuit and ends the call.
+    CHECK_FALSE(f.chat(score_request("secret answer text")));
+    // The next call waits for the circuit to close.
+    CHECK(f.chat(score_request("healthy")));
+  }
+  auto log = capture.text();
+  CHECK(log.find("grader: llm_gateway paused admission for 50 ms after a "
+                 "429; in-flight limit now 4\n")
+        != std::string::npos);
+  CHECK(log.find("grader: llm_gateway opened the circuit after 2 transient "
+                 "failures in a row; calls wait 100 ms\n")
+        != std::string::npos);
+  CHECK(log.find("grader: llm_gateway closed the circuit") != std::string::npos);
+  // No request text reaches the log.
+  CHECK(log.find("secret") == std::string::npos);
+}
+
+TEST_CASE("gateway writes no log unless verbose", "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.retries = 0;
+  settings.circuit_threshold = 1;
+  settings.circuit_cooldown = 10ms;
+  stderr_capture capture;
+  {
+    scripted_fixture f{settings};
+    f.backend->script({script::rate_limited(10ms)});
+    CHECK_FALSE(f.chat(score_request("one")));
+    CHECK(f.chat(score_request("two")));
+  }
+  CHECK(capture.text().find("llm_gateway") == std::string::npos);
 }
