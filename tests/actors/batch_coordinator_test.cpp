@@ -9,9 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include "messages/error.hpp"
-#include "tests/actor_test_system.hpp"
-#include "tests/batch_checks.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/actor_test_system.hpp"
+#include "tests/fixtures/batch_checks.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 using namespace std::chrono_literals;

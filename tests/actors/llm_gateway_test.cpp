@@ -14,10 +14,10 @@
 #include "messages/error.hpp"
 #include "scoring/llm_reply.hpp"
 #include "scoring/prompts.hpp"
-#include "tests/actor_test_system.hpp"
+#include "tests/fixtures/actor_test_system.hpp"
 #include "tests/fixtures/scripted_chat_backend.hpp"
-#include "tests/llm_test_setup.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/llm_test_setup.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 using namespace std::chrono_literals;

@@ -8,9 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include "actors/scoring_service.hpp"
-#include "tests/actor_test_system.hpp"
-#include "tests/llm_test_setup.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/actor_test_system.hpp"
+#include "tests/fixtures/llm_test_setup.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 using namespace std::chrono_literals;

@@ -6,8 +6,8 @@
 #include <caf/after.hpp>
 #include <catch2/catch.hpp>
 
-#include "tests/actor_test_system.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/actor_test_system.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 using namespace std::chrono_literals;

@@ -21,10 +21,10 @@
 
 #include "actors/scoring_service.hpp"
 #include "scoring/rules.hpp"
-#include "tests/actor_test_system.hpp"
-#include "tests/batch_checks.hpp"
-#include "tests/llm_test_setup.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/actor_test_system.hpp"
+#include "tests/fixtures/batch_checks.hpp"
+#include "tests/fixtures/llm_test_setup.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 using namespace std::chrono_literals;

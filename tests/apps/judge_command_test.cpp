@@ -17,8 +17,8 @@
 
 #include <sys/resource.h>
 
-#include "tests/apps/child_process.hpp"
-#include "tests/net/sync_http.hpp"
+#include "tests/fixtures/child_process.hpp"
+#include "tests/fixtures/sync_http.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

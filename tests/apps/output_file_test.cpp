@@ -16,26 +16,19 @@
 #include <catch2/catch.hpp>
 
 #include "apps/grader/output_file.hpp"
-#include "tests/apps/child_process.hpp"
+#include "tests/fixtures/child_process.hpp"
+#include "tests/fixtures/file_text.hpp"
+#include "tests/fixtures/scratch_directory.hpp"
 
 namespace fs = std::filesystem;
 using grader::app::output_file;
 using grader::test::slurp;
+using grader::test::spit;
 
 namespace {
 
-struct scratch {
-  fs::path dir;
-
-  scratch() {
-    std::string pattern = fs::temp_directory_path() / "grader-out-XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    dir = pattern;
-  }
-
-  ~scratch() {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
+struct scratch : grader::test::scratch_directory {
+  scratch() : scratch_directory("grader-out") {
   }
 
   // Runs `grader ARGS` here; stdout and stderr go to the files out and err.
@@ -46,11 +39,6 @@ struct scratch {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 };
-
-void write(const fs::path& path, const std::string& text) {
-  std::ofstream out{path, std::ios::binary};
-  out << text;
-}
 
 // Device nodes can only be made by root; elsewhere those cases are skipped.
 bool make_device(const fs::path& path, unsigned major, unsigned minor) {
@@ -76,7 +64,7 @@ TEST_CASE("output file replaces a regular file whole and keeps its "
           "[apps]") {
   scratch s;
   auto path = s.dir / "result.json";
-  write(path, "old");
+  spit(path, "old");
   ::chmod(path.c_str(), 0640);
   std::string error;
   auto file = output_file::prepare(path, error);
@@ -111,7 +99,7 @@ TEST_CASE("output file follows a symbolic link and replaces what it points "
           "to",
           "[apps]") {
   scratch s;
-  write(s.dir / "real.json", "old");
+  spit(s.dir / "real.json", "old");
   fs::create_symlink("real.json", s.dir / "link.json");
   CHECK(grader::app::write_file_atomically(s.dir / "link.json", "new").empty());
   CHECK(fs::is_symlink(s.dir / "link.json"));

@@ -13,36 +13,19 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/fixtures/file_text.hpp"
+#include "tests/fixtures/scratch_directory.hpp"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, {}};
-}
+using grader::test::slurp;
+using grader::test::spit;
 
-void spit(const fs::path& path, const std::string& text) {
-  std::ofstream out{path, std::ios::binary};
-  out << text;
-}
-
-/// A scratch folder of its own per test case, removed afterwards.
-struct scratch {
-  fs::path dir;
-
-  scratch() {
-    std::string pattern = (fs::temp_directory_path() / "grader-test-XXXXXX");
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    dir = pattern;
-  }
-
-  ~scratch() {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-
+/// A scratch folder of its own per test case, where `grader` runs.
+struct scratch : grader::test::scratch_directory {
   struct outcome {
     int exit_code;
     std::string out;

@@ -13,7 +13,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tests/apps/child_process.hpp"
+#include "tests/fixtures/child_process.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "messages/error.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 

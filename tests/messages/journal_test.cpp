@@ -13,7 +13,7 @@
 #include "tests/fixtures/file_text.hpp"
 #include "tests/fixtures/outcomes.hpp"
 #include "tests/fixtures/scratch_directory.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 using test::failure_for;

@@ -13,10 +13,10 @@
 #include <catch2/catch.hpp>
 
 #include "messages/journal.hpp"
-#include "tests/batch_checks.hpp"
+#include "tests/fixtures/batch_checks.hpp"
 #include "tests/fixtures/outcomes.hpp"
 #include "tests/fixtures/scratch_directory.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 using test::failure_for;

@@ -10,8 +10,8 @@
 
 #include "actors/actors.hpp"
 #include "messages/type_ids.hpp"
-#include "tests/actor_test_system.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/actor_test_system.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "net/http_client.hpp"
-#include "tests/net/http_test_support.hpp"
+#include "tests/fixtures/http_test_support.hpp"
 
 #include <chrono>
 #include <future>

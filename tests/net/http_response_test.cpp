@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "net/http_response.hpp"
-#include "tests/net/http_outcome_checks.hpp"
+#include "tests/fixtures/http_outcome_checks.hpp"
 
 #include <string>
 

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
-#include "tests/net/sync_http.hpp"
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/sync_http.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 #include "net/judge_server.hpp"
 #include "net/openai_codec.hpp"

@@ -14,7 +14,7 @@
 
 #include "net/openai_backend.hpp"
 #include "net/openai_codec.hpp"
-#include "tests/net/loopback_server.hpp"
+#include "tests/fixtures/loopback_server.hpp"
 
 using namespace grader;
 using namespace grader::net;

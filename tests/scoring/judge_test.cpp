@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 #include "scoring/feedback.hpp"
 #include "scoring/judge.hpp"

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/test_answers.hpp"
+#include "tests/fixtures/test_answers.hpp"
 
 #include "scoring/judge.hpp"
 #include "scoring/llm_reply.hpp"

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "net/detail/connection_pool.hpp"
-#include "tests/net/http_test_support.hpp"
+#include "tests/fixtures/http_test_support.hpp"
 
 #include <chrono>
 #include <future>

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "net/detail/http_exchange.hpp"
-#include "tests/net/http_test_support.hpp"
+#include "tests/fixtures/http_test_support.hpp"
 
 #include <chrono>
 #include <string>
