@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "messages/error.hpp"
+#include "tests/fixtures/file_text.hpp"
 #include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
@@ -178,9 +179,8 @@ TEST_CASE("codec skips a UTF-8 byte order mark", "[codec]") {
 }
 
 TEST_CASE("codec reads every answer of examples/mixed.json", "[codec]") {
-  std::ifstream in{GRADER_SOURCE_DIR "/examples/mixed.json"};
-  REQUIRE(in);
-  std::string text{std::istreambuf_iterator<char>{in}, {}};
+  auto text = test::slurp(GRADER_SOURCE_DIR "/examples/mixed.json");
+  REQUIRE_FALSE(text.empty());
   auto batch = read_ok(text);
   CHECK(batch.session_id == "demo-mixed-001");
   CHECK(batch.answers.size() == 36);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "tests/fixtures/scratch_directory.hpp"
 #include "tests/fixtures/sync_http.hpp"
 #include "tests/fixtures/test_answers.hpp"
 
@@ -75,33 +76,6 @@ unsigned status_of(const http_result& x) {
   return x.response.result_int();
 }
 
-// A directory of its own under the system's temporary directory, removed
-// with this object.
-class temp_dir {
-public:
-  temp_dir() {
-    auto pattern = (std::filesystem::temp_directory_path() / "judge-XXXXXX")
-                     .string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  ~temp_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  std::string file(const std::string& name) const {
-    return (path_ / name).string();
-  }
-
-private:
-  std::filesystem::path path_;
-};
-
 // A self-signed certificate for localhost and 127.0.0.1 with its key,
 // made once per test run: generating an RSA key takes a while.
 struct tls_pair {
@@ -114,9 +88,9 @@ struct tls_pair {
     REQUIRE(std::system(command.c_str()) == 0);
   }
 
-  temp_dir dir;
-  std::string key = dir.file("key.pem");
-  std::string cert = dir.file("cert.pem");
+  test::scratch_directory dir{"judge"};
+  std::string key = dir.path("key.pem");
+  std::string cert = dir.path("cert.pem");
 };
 
 const tls_pair& tls_files() {
