@@ -25,8 +25,8 @@ namespace {
 
 using clock = batch_coordinator_state::clock;
 
-uint64_t elapsed_ms(clock::time_point since) {
-  auto elapsed = clock::now() - since;
+uint64_t elapsed_ms(clock::time_point since, clock::time_point now) {
+  auto elapsed = now - since;
   return static_cast<uint64_t>(
     std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
 }
@@ -94,11 +94,13 @@ bool cheap_to_grade(const answer& x) {
   return bytes <= cheap_answer_bytes;
 }
 
-score_result deadline_result_of(const batch_coordinator_state& st, size_t i) {
+// `now` is read anew for each answer: the allowance bounds the time the
+// fallback rules take, answer after answer.
+score_result deadline_result_of(const batch_coordinator_state& st, size_t i,
+                                clock::time_point now) {
   const auto& x = st.batch.answers[i];
   if (cheap_to_grade(x)
-      && clock::now() < st.received + st.settings.deadline
-                          + fallback_allowance)
+      && now < st.received + st.settings.deadline + fallback_allowance)
     return fallback_result_of(st, i, fallback_reasons::deadline);
   auto result = make_score_result(st.batch.session_id, x,
                                   scoring::deferred_grade(x), std::string{});
@@ -117,7 +119,7 @@ void stop_scorer(batch_coordinator_pointer self, scorer_actor scorer) {
   self->send_exit(scorer, caf::exit_reason::user_shutdown);
 }
 
-batch_result assemble(batch_coordinator_state& st) {
+batch_result assemble(batch_coordinator_state& st, clock::time_point now) {
   std::vector<answer_outcome> outcomes;
   outcomes.reserve(st.outcomes.size() + st.batch.rejected.size());
   for (auto& item : st.batch.rejected)
@@ -130,7 +132,7 @@ batch_result assemble(batch_coordinator_state& st) {
   }
   batch_metrics metrics;
   auto latency = scoring::summarize_latencies(st.latencies_ms);
-  metrics.wall_ms = elapsed_ms(st.received);
+  metrics.wall_ms = elapsed_ms(st.received, now);
   metrics.p50_ms = latency.p50_ms;
   metrics.p95_ms = latency.p95_ms;
   metrics.max_ms = latency.max_ms;
@@ -155,7 +157,7 @@ std::string batch_name(const batch_coordinator_state& st) {
 void reply_and_quit(batch_coordinator_pointer self) {
   auto& st = self->state;
   st.replied = true;
-  auto result = assemble(st);
+  auto result = assemble(st, self->clock().now());
   log_line(st.settings, "coordinator",
            "replied to " + batch_name(st) + ": "
              + std::to_string(result.results.size()) + " scored, "
@@ -203,7 +205,7 @@ void settle(batch_coordinator_pointer self, size_t i, answer_outcome outcome) {
     result->attempt_id = scoring::make_uuid(st.random);
   report(self, outcome);
   st.outcomes[i] = std::move(outcome);
-  st.latencies_ms.push_back(elapsed_ms(st.started[i]));
+  st.latencies_ms.push_back(elapsed_ms(st.started[i], self->clock().now()));
   --st.unfinished;
   if (st.unfinished == 0)
     reply_and_quit(self);
@@ -235,7 +237,7 @@ void spawn_next(batch_coordinator_pointer self) {
   auto scorer = st.make_scorer(self->system());
   self->monitor(scorer);
   st.live.emplace(scorer.address(), std::make_pair(i, scorer));
-  st.started[i] = clock::now();
+  st.started[i] = self->clock().now();
   scoring_task task{st.batch.session_id, st.batch.answers[i],
                     st.settings.explain,
                     static_cast<uint32_t>(st.settings.answer_timeout.count())};
@@ -311,7 +313,7 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
         return caf::make_error(ec::invalid_batch,
                                "two items of the batch are at position "
                                  + std::to_string(*index));
-      st.received = clock::now();
+      st.received = self->clock().now();
       st.settings = effective_settings(st.settings, batch.options);
       if (batch.session_id.empty())
         batch.session_id = scoring::make_uuid(st.random);
@@ -347,8 +349,9 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
       });
     },
     [=](deadline_atom) {
-      settle_unfinished(self, [](const batch_coordinator_state& st, size_t i) {
-        return answer_outcome{deadline_result_of(st, i)};
+      settle_unfinished(self, [self](const batch_coordinator_state& st,
+                                     size_t i) {
+        return answer_outcome{deadline_result_of(st, i, self->clock().now())};
       });
     },
   };

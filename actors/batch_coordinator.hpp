@@ -20,6 +20,9 @@ namespace grader {
 struct batch_coordinator_state {
   static inline const char* name = "batch_coordinator";
 
+  /// The clock of the time points kept here. They are read from the actor
+  /// system's clock (`self->clock().now()`), whose time points are this
+  /// clock's, so that tests on simulated time move them too.
   using clock = std::chrono::steady_clock;
 
   /// Service settings, with the batch's own options applied.

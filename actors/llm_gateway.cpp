@@ -112,11 +112,11 @@ void admit(llm_gateway_pointer self) {
       finish(self, id, done);
     }
   }
-  if (st.circuit.close_if_due(clock::now()))
+  if (st.circuit.close_if_due(self->clock().now()))
     log_line(st.settings, st.name,
              "closed the circuit after its cool-down; calls start again");
   while (auto id = st.admission.next()) {
-    auto now = clock::now();
+    auto now = self->clock().now();
     auto at = std::max(
       {st.admission.paused_until(), st.circuit.open_until(),
        st.window.next_start(st.calls[*id].estimated_tokens, now)});
@@ -168,7 +168,7 @@ void on_rate_limited(llm_gateway_pointer self, const llm_call_done& done,
 
 void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   auto& st = self->state;
-  auto now = clock::now();
+  auto now = self->clock().now();
   if (done.rate_limited)
     on_rate_limited(self, done, now);
   if (st.circuit.record_failure(now)) {

@@ -53,6 +53,9 @@ struct llm_call {
 struct llm_gateway_state {
   static inline const char* name = "llm_gateway";
 
+  /// The clock of the time points kept here. They are read from the actor
+  /// system's clock (`self->clock().now()`), whose time points are this
+  /// clock's, so that tests on simulated time move them too.
   using clock = std::chrono::steady_clock;
 
   /// Where calls go. Shared so that I/O completions never outlive it.

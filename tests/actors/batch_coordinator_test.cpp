@@ -11,6 +11,7 @@
 #include "messages/error.hpp"
 #include "tests/fixtures/actor_test_system.hpp"
 #include "tests/fixtures/batch_checks.hpp"
+#include "tests/fixtures/deterministic_system.hpp"
 #include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
@@ -118,16 +119,26 @@ TEST_CASE("coordinator reports a scorer that throws as a failure",
 TEST_CASE("coordinator gives an answer that outlives its timeout a fallback "
           "result",
           "[actors]") {
-  test::test_system ts;
+  test::deterministic_system ds;
   auto answers = test::numbered_answers(3);
   answers[2] = test::multiple_choice("hang", "C", "C");
   config settings;
   settings.answer_timeout = 1s;
-  auto started = std::chrono::steady_clock::now();
-  auto r = ts.score(spawn_coordinator(ts.sys, test::spawn_faulty_scorer,
-                                      settings),
-                    batch_of(answers));
-  auto took = std::chrono::steady_clock::now() - started;
+  auto coordinator = spawn_coordinator(ds.sys, test::spawn_faulty_scorer,
+                                       settings);
+  auto started = ds.now();
+  auto reply = ds.request<batch_result>(coordinator, score_atom_v,
+                                        batch_of(answers),
+                                        progress_listeners{});
+  // The answers that can finish do so without the clock moving; the hung
+  // one holds the reply until its time is up.
+  ds.run();
+  CHECK_FALSE(reply->ready());
+  ds.advance_time(1s - 1ms);
+  CHECK_FALSE(reply->ready());
+  REQUIRE(ds.run_until(*reply));
+  auto took = reply->at - started;
+  auto& r = *reply->value;
   REQUIRE(r);
   test::check_every_answer_once(*r, 3);
   REQUIRE(r->results.size() == 3);
@@ -135,15 +146,17 @@ TEST_CASE("coordinator gives an answer that outlives its timeout a fallback "
   CHECK(late.verdict.by == graded_by::fallback);
   CHECK(late.verdict.score == 100);
   CHECK(late.verdict.is_correct);
+  CHECK(late.fallback_reason == fallback_reasons::answer_timeout);
   CHECK(r->results[0].verdict.by == graded_by::rules);
   CHECK(r->stats.fallback_count == 1);
+  CHECK(took >= 1s);
   CHECK(took < 3s);
 }
 
 TEST_CASE("coordinator replies by the batch deadline with fallbacks for "
           "unfinished answers",
           "[actors]") {
-  test::test_system ts;
+  test::deterministic_system ds;
   std::vector<answer> answers;
   for (int i = 0; i < 6; ++i)
     answers.push_back(i % 2 == 0 ? test::multiple_choice("hang", "A", "B")
@@ -153,10 +166,18 @@ TEST_CASE("coordinator replies by the batch deadline with fallbacks for "
   auto batch = batch_of(answers);
   batch.options.deadline_ms = 150;
   batch.options.max_live_scorers = 1;
-  auto started = std::chrono::steady_clock::now();
-  auto r = ts.score(spawn_coordinator(ts.sys, test::spawn_faulty_scorer),
-                    batch);
-  auto took = std::chrono::steady_clock::now() - started;
+  auto coordinator = spawn_coordinator(ds.sys, test::spawn_faulty_scorer);
+  auto started = ds.now();
+  auto reply = ds.request<batch_result>(coordinator, score_atom_v, batch,
+                                        progress_listeners{});
+  ds.run();
+  // Not a moment before the deadline, and at once when it comes.
+  ds.advance_time(149ms);
+  CHECK_FALSE(reply->ready());
+  ds.advance_time(1ms);
+  REQUIRE(reply->ready());
+  auto took = reply->at - started;
+  auto& r = *reply->value;
   REQUIRE(r);
   test::check_every_answer_once(*r, 6);
   CHECK(took >= 150ms);
@@ -166,11 +187,13 @@ TEST_CASE("coordinator replies by the batch deadline with fallbacks for "
   CHECK(r->results[0].verdict.score == 0);
   for (size_t i = 1; i < 6; ++i)
     CHECK(r->results[i].verdict.by == graded_by::fallback);
+  for (const auto& x : r->results)
+    CHECK(x.fallback_reason == fallback_reasons::deadline);
   CHECK(r->stats.fallback_count == 6);
 }
 
 TEST_CASE("coordinator keeps mixed error kinds apart", "[actors]") {
-  test::test_system ts;
+  test::deterministic_system ds;
   std::vector<answer> answers{
     test::multiple_choice("q0", "B", "B"),
     test::multiple_choice("crash", "B", "B"),
@@ -185,8 +208,10 @@ TEST_CASE("coordinator keeps mixed error kinds apart", "[actors]") {
   batch.rejected.push_back(
     score_failure{1, "", "", "", ec::malformed_item, "line 2 is not JSON"});
   batch.options.answer_timeout_ms = 1000;
-  auto r = ts.score(spawn_coordinator(ts.sys, test::spawn_faulty_scorer),
-                    batch);
+  // The hung answer waits for its timeout, on the simulated clock.
+  auto r = ds.ask<batch_result>(
+    spawn_coordinator(ds.sys, test::spawn_faulty_scorer), score_atom_v,
+    batch, progress_listeners{});
   REQUIRE(r);
   test::check_every_answer_once(*r, 5);
   REQUIRE(r->failures.size() == 3);
@@ -203,6 +228,7 @@ TEST_CASE("coordinator keeps mixed error kinds apart", "[actors]") {
   CHECK(r->results[0].verdict.by == graded_by::rules);
   CHECK(r->results[1].index == 4);
   CHECK(r->results[1].verdict.by == graded_by::fallback);
+  CHECK(r->results[1].fallback_reason == fallback_reasons::answer_timeout);
 }
 
 TEST_CASE("coordinator answers an empty batch at once", "[actors]") {

@@ -1,5 +1,6 @@
 #include "actors/llm_gateway.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "scoring/llm_reply.hpp"
 #include "scoring/prompts.hpp"
 #include "tests/fixtures/actor_test_system.hpp"
+#include "tests/fixtures/deterministic_system.hpp"
 #include "tests/fixtures/scripted_chat_backend.hpp"
 #include "tests/fixtures/llm_test_setup.hpp"
 #include "tests/fixtures/test_answers.hpp"
@@ -88,16 +90,18 @@ struct gateway_fixture {
   }
 };
 
-// A gateway in front of a scripted backend in memory: for the gateway's
-// own decisions, with no server and no network.
+// A gateway in front of a scripted backend in memory, on the test
+// coordinator: for the gateway's own decisions, with no server, no network
+// and no waiting for its timers. A cool-down or a rate window passes at
+// once on the simulated clock, and the tests assert on that clock.
 struct scripted_fixture {
   std::shared_ptr<test::scripted_chat_backend> backend
     = std::make_shared<test::scripted_chat_backend>();
-  test::test_system ts;
+  test::deterministic_system ds;
   llm_gateway_actor gateway;
 
   explicit scripted_fixture(config settings = fast_settings()) {
-    gateway = ts.sys.spawn(llm_gateway, backend, settings);
+    gateway = ds.sys.spawn(llm_gateway, backend, settings);
   }
 
   ~scripted_fixture() {
@@ -106,12 +110,39 @@ struct scripted_fixture {
     caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
   }
 
+  /// Sends `request` and returns where its reply will be, once the test
+  /// runs the actors.
+  std::shared_ptr<test::pending_reply<gateway_reply>>
+  send_chat(chat_request request) {
+    return ds.request<gateway_reply>(gateway, chat_atom_v, std::move(request));
+  }
+
+  /// Sends `request` and runs, timers firing as they come due, until its
+  /// reply is in.
   caf::expected<gateway_reply> chat(chat_request request) {
-    return ::chat(ts.sys, gateway, std::move(request));
+    return ds.ask<gateway_reply>(gateway, chat_atom_v, std::move(request));
   }
 
   llm_stats stats() {
-    return ::stats(ts.sys, gateway);
+    auto result = ds.ask<llm_stats>(gateway, stats_atom_v);
+    if (!result)
+      FAIL(ds.sys.render(result.error()));
+    return *result;
+  }
+
+  /// Runs until every reply in `replies` is in; returns the simulated time
+  /// from `since` to the last of them.
+  caf::timespan
+  run_until_all(const std::vector<
+                  std::shared_ptr<test::pending_reply<gateway_reply>>>& replies,
+                caf::actor_clock::time_point since) {
+    auto last = since;
+    for (const auto& reply : replies) {
+      REQUIRE(ds.run_until(*reply));
+      REQUIRE(*reply->value);
+      last = std::max(last, reply->at);
+    }
+    return last - since;
   }
 };
 
@@ -260,23 +291,23 @@ TEST_CASE("gateway gives up on a hung endpoint after its retries",
   CHECK(took < 2s);
 }
 
-// -- on a scripted backend --------------------------------------------------
+// -- on a scripted backend, on the test coordinator -------------------------
 
 TEST_CASE("gateway answers identical requests with one call", "[actors][llm]") {
   scripted_fixture f;
   // The first call stays in flight until the second has joined it.
   f.backend->script({script::hang()});
-  caf::scoped_actor self{f.ts.sys};
   auto request = score_request("chlorophyll catches sunlight");
-  self->send(f.gateway, chat_atom_v, request);
-  self->send(f.gateway, chat_atom_v, request);
+  auto first = f.send_chat(request);
+  auto second = f.send_chat(request);
+  f.ds.run();
   REQUIRE(f.backend->wait_for_held(1));
   CHECK(f.backend->release() == 1);
-  std::vector<gateway_reply> replies;
-  for (int i = 0; i < 2; ++i)
-    self->receive([&](gateway_reply& x) { replies.push_back(x); },
-                  caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
-  REQUIRE(replies.size() == 2);
+  REQUIRE(f.ds.run_until(*first));
+  REQUIRE(f.ds.run_until(*second));
+  REQUIRE(*first->value);
+  REQUIRE(*second->value);
+  std::vector<gateway_reply> replies{**first->value, **second->value};
   CHECK(replies[0].reply == replies[1].reply);
   CHECK(replies[0].shared != replies[1].shared);
   // A third, later, comes from the cache.
@@ -302,11 +333,15 @@ TEST_CASE("gateway stops calling for a cool-down after failures in a row",
   CHECK_FALSE(f.chat(score_request("one")));
   CHECK_FALSE(f.chat(score_request("two")));
   // The circuit is open: a healthy request waits out the cool-down.
-  auto started = clock_type::now();
-  auto reply = f.chat(score_request("sunlight"));
-  auto took = clock_type::now() - started;
-  REQUIRE(reply);
-  CHECK(took >= 300ms);
+  auto started = f.ds.now();
+  auto reply = f.send_chat(score_request("sunlight"));
+  f.ds.advance_time(399ms);
+  CHECK_FALSE(reply->ready());
+  CHECK(f.backend->calls() == 2);
+  REQUIRE(f.ds.run_until(*reply));
+  auto took = reply->at - started;
+  REQUIRE(*reply->value);
+  CHECK(took >= 400ms);
   CHECK(took < 2s);
   CHECK(f.backend->calls() == 3);
 }
@@ -316,16 +351,14 @@ TEST_CASE("gateway keeps to its requests-per-window limit", "[actors][llm]") {
   settings.requests_per_minute = 2;
   settings.rate_window = 300ms;
   scripted_fixture f{settings};
-  caf::scoped_actor self{f.ts.sys};
-  auto started = clock_type::now();
+  auto started = f.ds.now();
+  std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>> replies;
   for (int i = 0; i < 5; ++i)
-    self->send(f.gateway, chat_atom_v,
-               score_request("rate " + std::to_string(i)));
-  for (int i = 0; i < 5; ++i)
-    self->receive([](const gateway_reply&) {},
-                  caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
-  auto took = clock_type::now() - started;
+    replies.push_back(f.send_chat(score_request("rate " + std::to_string(i))));
+  f.ds.run();
   // Two calls per window: the fifth starts in the third window.
+  CHECK(f.backend->calls() == 2);
+  auto took = f.run_until_all(replies, started);
   CHECK(took >= 600ms);
   CHECK(took < 3s);
   CHECK(f.stats().calls == 5);
@@ -343,15 +376,14 @@ TEST_CASE("gateway keeps to its tokens-per-window limit", "[actors][llm]") {
     = static_cast<uint32_t>(bytes / 4 + request.max_tokens + 10);
   settings.rate_window = 300ms;
   scripted_fixture f{settings};
-  caf::scoped_actor self{f.ts.sys};
-  auto started = clock_type::now();
+  auto started = f.ds.now();
+  std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>> replies;
   for (int i = 0; i < 3; ++i)
-    self->send(f.gateway, chat_atom_v,
-               score_request("tokens " + std::to_string(i)));
-  for (int i = 0; i < 3; ++i)
-    self->receive([](const gateway_reply&) {},
-                  caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
-  auto took = clock_type::now() - started;
+    replies.push_back(
+      f.send_chat(score_request("tokens " + std::to_string(i))));
+  f.ds.run();
+  CHECK(f.backend->calls() == 1);
+  auto took = f.run_until_all(replies, started);
   CHECK(took >= 600ms);
   CHECK(took < 3s);
 }
@@ -359,22 +391,19 @@ TEST_CASE("gateway keeps to its tokens-per-window limit", "[actors][llm]") {
 TEST_CASE("gateway pauses everyone for a 429's Retry-After", "[actors][llm]") {
   scripted_fixture f;
   f.backend->script({script::rate_limited(1000ms)});
-  caf::scoped_actor self{f.ts.sys};
-  auto started = clock_type::now();
-  self->send(f.gateway, chat_atom_v, score_request("first"));
+  auto started = f.ds.now();
+  auto first = f.send_chat(score_request("first"));
+  f.ds.run();
   // Told of the retry once the 429 is in: the healthy request, sent after
   // it, waits out the pause although its own call would succeed.
-  self->receive([](retry_atom, const std::string&) {},
-                caf::after(5s) >> [] { FAIL("no retry within 5 s"); });
-  std::chrono::steady_clock::duration healthy_took{};
-  self->request(f.gateway, 5s, chat_atom_v, score_request("healthy"))
-    .receive([&](const gateway_reply&) {
-               healthy_took = clock_type::now() - started;
-             },
-             [&](caf::error& err) { FAIL(f.ts.sys.render(err)); });
-  self->receive([](const gateway_reply&) {},
-                caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
-  CHECK(healthy_took >= 900ms);
+  REQUIRE(first->others.size() == 1);
+  CHECK(first->others[0].match_elements<retry_atom, std::string>());
+  auto healthy = f.send_chat(score_request("healthy"));
+  REQUIRE(f.ds.run_until(*healthy));
+  REQUIRE(*healthy->value);
+  CHECK(healthy->at - started >= 1000ms);
+  REQUIRE(f.ds.run_until(*first));
+  CHECK(*first->value);
   CHECK(f.backend->calls() == 3);
 }
 
@@ -384,24 +413,22 @@ TEST_CASE("gateway drops waiting calls whose requesters are gone",
   settings.max_in_flight = 1;
   scripted_fixture f{settings};
   f.backend->script({script::hang()});
-  caf::scoped_actor first{f.ts.sys};
-  first->send(f.gateway, chat_atom_v, score_request("first"));
+  auto first = f.send_chat(score_request("first"));
+  f.ds.run();
   REQUIRE(f.backend->wait_for_held(1));
   {
     // A requester that gives up while its call still waits for admission,
     // as a scorer does when its batch is cancelled.
-    caf::scoped_actor gone{f.ts.sys};
+    caf::scoped_actor gone{f.ds.sys};
     gone->send(f.gateway, chat_atom_v, score_request("second"));
   }
-  // The gateway learns of it from a down message, which may come after a
-  // first question about its counters but never after a second.
+  // The gateway learns of it from a down message, which on the test
+  // coordinator is in before the question about its counters.
   auto stats = f.stats();
-  for (int i = 0; i < 10 && stats.abandoned == 0; ++i)
-    stats = f.stats();
   CHECK(stats.abandoned == 1);
   CHECK(f.backend->release() == 1);
-  first->receive([](const gateway_reply&) {},
-                 caf::after(5s) >> [] { FAIL("no reply within 5 s"); });
+  REQUIRE(f.ds.run_until(*first));
+  CHECK(*first->value);
   // Asked after the reply, so after the gateway looked for a next call.
   CHECK(f.stats().abandoned == 1);
   CHECK(f.backend->calls() == 1);
