@@ -90,7 +90,7 @@ using scoring_service_actor = caf::typed_actor<
 // block after grader's messages (see messages/type_ids.hpp).
 CAF_BEGIN_TYPE_ID_BLOCK(grader_actors, 4300)
 
-  CAF_ADD_TYPE_ID(grader_actors, (grader::progress_listener_actor))
-  CAF_ADD_TYPE_ID(grader_actors, (grader::progress_listeners))
+CAF_ADD_TYPE_ID(grader_actors, (grader::progress_listener_actor))
+CAF_ADD_TYPE_ID(grader_actors, (grader::progress_listeners))
 
 CAF_END_TYPE_ID_BLOCK(grader_actors)

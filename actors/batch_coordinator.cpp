@@ -6,9 +6,9 @@
 #include <unordered_set>
 
 #include <caf/actor_system.hpp>
-#include <caf/system_messages.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
+#include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/log.hpp"
@@ -223,11 +223,12 @@ void on_scorer_error(batch_coordinator_pointer self, size_t i,
     settle(self, i,
            fallback_result_of(st, i, fallback_reasons::answer_timeout));
   } else if (err.category() == caf::atom("grader")) {
-    settle(self, i, failure_of(st, i, static_cast<ec>(err.code()),
-                               error_text(err)));
+    settle(self, i,
+           failure_of(st, i, static_cast<ec>(err.code()), error_text(err)));
   } else {
-    settle(self, i, failure_of(st, i, ec::scorer_crashed,
-                               "scorer failed: " + error_text(err)));
+    settle(self, i,
+           failure_of(st, i, ec::scorer_crashed,
+                      "scorer failed: " + error_text(err)));
   }
 }
 
@@ -264,8 +265,9 @@ void on_scorer_down(batch_coordinator_pointer self, const caf::down_msg& msg) {
   st.live.erase(entry);
   if (msg.reason == caf::exit_reason::normal)
     return;
-  settle(self, i, failure_of(st, i, ec::scorer_crashed,
-                             "scorer failed: " + error_text(msg.reason)));
+  settle(self, i,
+         failure_of(st, i, ec::scorer_crashed,
+                    "scorer failed: " + error_text(msg.reason)));
 }
 
 // Settles every open answer with `outcome_of(state, i)` without refilling

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include <caf/actor_cast.hpp>
-#include <caf/system_messages.hpp>
 #include <caf/send.hpp>
+#include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/log.hpp"
@@ -117,9 +117,9 @@ void admit(llm_gateway_pointer self) {
              "closed the circuit after its cool-down; calls start again");
   while (auto id = st.admission.next()) {
     auto now = self->clock().now();
-    auto at = std::max(
-      {st.admission.paused_until(), st.circuit.open_until(),
-       st.window.next_start(st.calls[*id].estimated_tokens, now)});
+    auto at
+      = std::max({st.admission.paused_until(), st.circuit.open_until(),
+                  st.window.next_start(st.calls[*id].estimated_tokens, now)});
     if (at > now) {
       wake_at(self, at, now);
       return;
@@ -265,8 +265,8 @@ void on_requester_down(llm_gateway_pointer self, const caf::down_msg& msg) {
 } // namespace
 
 llm_gateway_actor::behavior_type
-llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend,
-            config settings) {
+llm_gateway(llm_gateway_pointer self,
+            std::shared_ptr<net::chat_backend> backend, config settings) {
   auto& st = self->state;
   st.backend = std::move(backend);
   st.settings = settings;

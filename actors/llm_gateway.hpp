@@ -103,7 +103,7 @@ using llm_gateway_pointer
 /// identical requests in flight into one call and answers repeated ones
 /// from a bounded LRU cache.
 llm_gateway_actor::behavior_type
-llm_gateway(llm_gateway_pointer self, std::shared_ptr<net::chat_backend> backend,
-            config settings);
+llm_gateway(llm_gateway_pointer self,
+            std::shared_ptr<net::chat_backend> backend, config settings);
 
 } // namespace grader

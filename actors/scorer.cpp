@@ -228,9 +228,8 @@ caf::error exception_to_error(std::exception_ptr& ptr) {
   }
 }
 
-score_result make_score_result(const std::string& session_id,
-                               const answer& x, grade verdict,
-                               std::string explanation) {
+score_result make_score_result(const std::string& session_id, const answer& x,
+                               grade verdict, std::string explanation) {
   score_result result;
   result.session_id = session_id;
   result.index = x.index;

@@ -64,8 +64,7 @@ caf::error exception_to_error(std::exception_ptr& ptr);
 
 /// Wraps a grade into the result message of answer `x`, stamped with the
 /// current time.
-score_result make_score_result(const std::string& session_id,
-                               const answer& x, grade verdict,
-                               std::string explanation);
+score_result make_score_result(const std::string& session_id, const answer& x,
+                               grade verdict, std::string explanation);
 
 } // namespace grader

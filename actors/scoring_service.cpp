@@ -24,8 +24,9 @@ scoring_service(scoring_service_pointer self, config settings,
   st.settings = settings;
   st.gateway = self->spawn<caf::linked>(llm_gateway, std::move(backend),
                                         settings);
-  st.make_scorer = make_scorer ? std::move(make_scorer)
-                               : scorers_using(st.gateway, settings.answer_limits);
+  st.make_scorer = make_scorer
+                     ? std::move(make_scorer)
+                     : scorers_using(st.gateway, settings.answer_limits);
   // A coordinator ends with its batch: forget it.
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& running = self->state.running;

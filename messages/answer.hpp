@@ -15,8 +15,9 @@ namespace grader::scoring {
 // namespace for CAF to find it by argument-dependent lookup.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, answer& x) {
-  return f(x.index, x.answer_id, x.user_id, x.question_id, x.type, x.user_answer,
-           x.correct_answer, x.correct_keywords, x.difficulty, x.category);
+  return f(x.index, x.answer_id, x.user_id, x.question_id, x.type,
+           x.user_answer, x.correct_answer, x.correct_keywords, x.difficulty,
+           x.category);
 }
 
 } // namespace grader::scoring

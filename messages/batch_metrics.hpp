@@ -26,9 +26,8 @@ struct batch_metrics {
     return x.wall_ms == y.wall_ms && x.llm_calls == y.llm_calls
            && x.llm_retries == y.llm_retries
            && x.prompt_tokens == y.prompt_tokens
-           && x.completion_tokens == y.completion_tokens
-           && x.p50_ms == y.p50_ms && x.p95_ms == y.p95_ms
-           && x.max_ms == y.max_ms && x.llm == y.llm
+           && x.completion_tokens == y.completion_tokens && x.p50_ms == y.p50_ms
+           && x.p95_ms == y.p95_ms && x.max_ms == y.max_ms && x.llm == y.llm
            && x.llm_error == y.llm_error;
   }
 };

@@ -30,8 +30,7 @@ struct batch_progress {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_progress& x) {
-  return f(x.session_id, x.total, x.settled, x.failed, x.fallbacks,
-           x.outcome);
+  return f(x.session_id, x.total, x.settled, x.failed, x.fallbacks, x.outcome);
 }
 
 } // namespace grader

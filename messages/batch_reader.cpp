@@ -106,9 +106,9 @@ int32_t read_difficulty(const json& item, std::vector<std::string>& problems) {
   // Out-of-range values are left for validation to report, but they must
   // survive the narrowing to int32 without wrapping into the valid range.
   auto value = i->is_number_unsigned()
-                   ? static_cast<int64_t>(std::min<uint64_t>(
-                       i->get<uint64_t>(), std::numeric_limits<int32_t>::max()))
-                   : i->get<int64_t>();
+                 ? static_cast<int64_t>(std::min<uint64_t>(
+                   i->get<uint64_t>(), std::numeric_limits<int32_t>::max()))
+                 : i->get<int64_t>();
   if (value > std::numeric_limits<int32_t>::max()
       || value < std::numeric_limits<int32_t>::min()) {
     problems.push_back("difficulty must be from 1 to 10, got " + i->dump());
@@ -193,9 +193,10 @@ void read_item(const json& item, uint64_t index,
   // A value the JSON reader found wrong reads as null; what the readers say
   // about that field would only repeat its problem.
   for (auto& problem : type_problems) {
-    auto spoiled = std::any_of(
-        value_problems.begin(), value_problems.end(),
-        [&](const auto& y) { return y.field == field_of(problem); });
+    auto spoiled = std::any_of(value_problems.begin(), value_problems.end(),
+                               [&](const auto& y) {
+                                 return y.field == field_of(problem);
+                               });
     if (!spoiled)
       problems.push_back(std::move(problem));
   }
@@ -227,8 +228,8 @@ void reject_line(size_t number, uint64_t index, const std::string& reason,
   score_failure rejected;
   rejected.index = index;
   rejected.code = ec::malformed_item;
-  rejected.message
-      = "line " + std::to_string(number) + " is not valid JSON: " + reason;
+  rejected.message = "line " + std::to_string(number)
+                     + " is not valid JSON: " + reason;
   out.rejected.push_back(std::move(rejected));
 }
 
@@ -247,7 +248,7 @@ void read_line(std::string_view line, size_t number, uint64_t index,
   if (read.error) {
     reject_line(number, index,
                 "column " + std::to_string(read.error->offset + 1) + ": "
-                    + read.error->reason,
+                  + read.error->reason,
                 out);
     return;
   }
@@ -328,13 +329,12 @@ caf::expected<batch_request> read_batch(std::string_view text,
   batch_request result;
   uint64_t items = 0;
   auto first = detail::read_json_value(
-      text, "answers",
-      [&](json item, std::vector<json_value_problem> problems) {
-        // Past the limit items are only counted: the batch is refused.
-        if (items < max_answers)
-          read_item(item, items, problems, result);
-        ++items;
-      });
+    text, "answers", [&](json item, std::vector<json_value_problem> problems) {
+      // Past the limit items are only counted: the batch is refused.
+      if (items < max_answers)
+        read_item(item, items, problems, result);
+      ++items;
+    });
   if (first.error)
     return unreadable_at(text, first.error->offset, first.error->reason);
   if (items > max_answers)
@@ -349,7 +349,7 @@ caf::expected<batch_request> read_batch(std::string_view text,
     if (stray != npos)
       return unreadable_at(text, stray,
                            "unexpected text after the batch document: "
-                               + detail::excerpt_at(text, stray));
+                             + detail::excerpt_at(text, stray));
     return read_document(root, std::move(result));
   }
   if (!root.is_object()) {
@@ -373,11 +373,11 @@ caf::expected<batch_request> read_batch(std::string_view text,
   if (line_end < first.end)
     return unreadable_at(text, stray,
                          "unexpected text after the answer object: "
-                             + detail::excerpt_at(text, stray));
+                           + detail::excerpt_at(text, stray));
   auto line_start = text.rfind('\n', start);
   line_start = line_start == npos ? 0 : line_start + 1;
   auto number = static_cast<size_t>(
-      std::count(text.begin(), text.begin() + start, '\n') + 1);
+    std::count(text.begin(), text.begin() + start, '\n') + 1);
   if (stray < line_end)
     reject_line(number, 0,
                 stray_text(text.substr(line_start), stray - line_start),

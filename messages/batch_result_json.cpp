@@ -49,10 +49,10 @@ batch_stats read_stats(const fields& in) {
                       + " is not successful_count + failed_count ("
                       + std::to_string(x.successful_count) + " + "
                       + std::to_string(x.failed_count) + ")");
-  for (auto [name, value] : {std::pair{"correct_count", x.correct_count},
-                             std::pair{"fallback_count", x.fallback_count},
-                             std::pair{"needs_review_count",
-                                       x.needs_review_count}})
+  for (auto [name, value] :
+       {std::pair{"correct_count", x.correct_count},
+        std::pair{"fallback_count", x.fallback_count},
+        std::pair{"needs_review_count", x.needs_review_count}})
     if (value > x.successful_count)
       throw field_error(in.path_of(name) + " " + std::to_string(value)
                         + " is more than successful_count "
@@ -62,14 +62,14 @@ batch_stats read_stats(const fields& in) {
 
 ordered_json to_json(const batch_metrics& x) {
   ordered_json out = {{"wall_ms", x.wall_ms},
-          {"llm", x.llm},
-          {"llm_calls", x.llm_calls},
-          {"llm_retries", x.llm_retries},
-          {"prompt_tokens", x.prompt_tokens},
-          {"completion_tokens", x.completion_tokens},
-          {"p50_ms", x.p50_ms},
-          {"p95_ms", x.p95_ms},
-          {"max_ms", x.max_ms}};
+                      {"llm", x.llm},
+                      {"llm_calls", x.llm_calls},
+                      {"llm_retries", x.llm_retries},
+                      {"prompt_tokens", x.prompt_tokens},
+                      {"completion_tokens", x.completion_tokens},
+                      {"p50_ms", x.p50_ms},
+                      {"p95_ms", x.p95_ms},
+                      {"max_ms", x.max_ms}};
   if (!x.llm_error.empty())
     out["llm_error"] = x.llm_error;
   return out;
@@ -97,8 +97,7 @@ void check_outcomes(const batch_result& x) {
   auto count_of = [](const char* what, size_t have, uint64_t counted) {
     if (have != counted)
       throw field_error("batch_stats counts " + std::to_string(counted) + " "
-                        + what + ", the output holds "
-                        + std::to_string(have));
+                        + what + ", the output holds " + std::to_string(have));
   };
   count_of("results", x.results.size(), x.stats.successful_count);
   count_of("failures", x.failures.size(), x.stats.failed_count);

@@ -135,7 +135,7 @@ std::optional<std::string> slurp(const std::string& path) {
 // -- journal_writer ----------------------------------------------------------
 
 journal_writer::journal_writer(std::string path, int fd)
-    : path_(std::move(path)), fd_(fd) {
+  : path_(std::move(path)), fd_(fd) {
   // nop
 }
 
@@ -184,9 +184,8 @@ bool journal_writer::append_line(std::string line) {
 
 // -- reading -----------------------------------------------------------------
 
-std::optional<journal_contents> read_journal(const std::string& path,
-                                             std::string& error,
-                                             uint64_t batch_size) {
+std::optional<journal_contents>
+read_journal(const std::string& path, std::string& error, uint64_t batch_size) {
   auto text = slurp(path);
   if (!text) {
     if (errno == ENOENT)
@@ -227,8 +226,8 @@ std::optional<journal_contents> read_journal(const std::string& path,
     auto index = index_of(*outcome);
     if (index >= batch_size) {
       error = where + "index " + std::to_string(index)
-              + " is out of range for a batch of "
-              + std::to_string(batch_size) + " answers";
+              + " is out of range for a batch of " + std::to_string(batch_size)
+              + " answers";
       return std::nullopt;
     }
     ++result.lines;

@@ -40,7 +40,9 @@ public:
   /// Why an append failed (`cannot write journal 'j.jsonl': No space left
   /// on device`); empty while every append succeeded. After a failure every
   /// append fails: a partly written line must stay the last one.
-  const std::string& error() const { return error_; }
+  const std::string& error() const {
+    return error_;
+  }
 
 private:
   journal_writer(std::string path, int fd);
@@ -69,8 +71,8 @@ struct journal_contents {
 /// `error` naming the line (`journal 'j.jsonl' line 7: score must be
 /// 0..100, got 12345`), and so does an outcome at an index outside a batch
 /// of `batch_size` items: that journal is of another batch.
-std::optional<journal_contents> read_journal(
-  const std::string& path, std::string& error,
-  uint64_t batch_size = std::numeric_limits<uint64_t>::max());
+std::optional<journal_contents>
+read_journal(const std::string& path, std::string& error,
+             uint64_t batch_size = std::numeric_limits<uint64_t>::max());
 
 } // namespace grader

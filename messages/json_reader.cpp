@@ -185,9 +185,13 @@ struct scan_findings {
     ++numbers;
   }
 
-  void nul(size_t offset) { nul_at = offset; }
+  void nul(size_t offset) {
+    nul_at = offset;
+  }
 
-  void too_deep(size_t offset) { too_deep_at = offset; }
+  void too_deep(size_t offset) {
+    too_deep_at = offset;
+  }
 
   bool needs_repair() const {
     return !bad_strings.empty() || !huge_numbers.empty();
@@ -229,9 +233,12 @@ struct string_locator {
     ++strings;
   }
 
-  void number(size_t, std::string_view) {}
-  void nul(size_t) {}
-  void too_deep(size_t) {}
+  void number(size_t, std::string_view) {
+  }
+  void nul(size_t) {
+  }
+  void too_deep(size_t) {
+  }
 };
 
 // nlohmann's message, "[json.exception.parse_error.101] parse error at line
@@ -254,17 +261,23 @@ class dom_builder {
 public:
   dom_builder(std::string_view text, const scan_findings& found,
               std::string_view items_key, const json_item_handler& on_item)
-      : text_(text), found_(found), items_key_(items_key), on_item_(on_item) {
+    : text_(text), found_(found), items_key_(items_key), on_item_(on_item) {
     // nop
   }
 
   // -- nlohmann's SAX interface ----------------------------------------------
 
-  bool null() { return add_scalar(json{}); }
+  bool null() {
+    return add_scalar(json{});
+  }
 
-  bool boolean(bool x) { return add_scalar(json(x)); }
+  bool boolean(bool x) {
+    return add_scalar(json(x));
+  }
 
-  bool number_integer(json::number_integer_t x) { return add_number(json(x)); }
+  bool number_integer(json::number_integer_t x) {
+    return add_number(json(x));
+  }
 
   bool number_unsigned(json::number_unsigned_t x) {
     return add_number(json(x));
@@ -286,9 +299,13 @@ public:
     return add_scalar(json{}); // JSON text has no binary values
   }
 
-  bool start_object(std::size_t) { return open(json::object()); }
+  bool start_object(std::size_t) {
+    return open(json::object());
+  }
 
-  bool start_array(std::size_t) { return open(json::array()); }
+  bool start_array(std::size_t) {
+    return open(json::array());
+  }
 
   bool key(std::string& x) {
     auto ordinal = found_strings_;
@@ -299,7 +316,7 @@ public:
     if (bad != nullptr) {
       // The repaired key would show '?' for the bytes that are wrong.
       top.shown_key = scoring::escape_for_display(
-          text_.substr(bad->offset + 1, bad->length - 2), 64);
+        text_.substr(bad->offset + 1, bad->length - 2), 64);
       problem("is a key that is not valid UTF-8", bad->offset);
     } else if (top.container->contains(top.key)) {
       problem("is given twice", npos, ordinal);
@@ -307,9 +324,13 @@ public:
     return true;
   }
 
-  bool end_object() { return close(); }
+  bool end_object() {
+    return close();
+  }
 
-  bool end_array() { return close(); }
+  bool end_array() {
+    return close();
+  }
 
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::detail::exception& e) {
@@ -320,9 +341,13 @@ public:
 
   // -- results ---------------------------------------------------------------
 
-  const std::optional<json_syntax_error>& error() const { return error_; }
+  const std::optional<json_syntax_error>& error() const {
+    return error_;
+  }
 
-  json take_value() { return std::move(root_); }
+  json take_value() {
+    return std::move(root_);
+  }
 
   // The problems outside items, every one with its offset.
   std::vector<json_value_problem> take_problems() {
@@ -367,8 +392,8 @@ private:
         && found_.huge_numbers[next_huge_number_].ordinal == ordinal) {
       const auto& bad = found_.huge_numbers[next_huge_number_++];
       problem("is out of range: "
-                  + scoring::escape_for_display(
-                      text_.substr(bad.offset, bad.length), 40),
+                + scoring::escape_for_display(
+                  text_.substr(bad.offset, bad.length), 40),
               bad.offset);
       return add_scalar(json{});
     }
@@ -427,8 +452,8 @@ private:
   bool open(json container) {
     if (frames_.size() >= max_json_depth) {
       error_ = json_syntax_error{
-          found_.too_deep_at.value_or(0),
-          "nesting deeper than " + std::to_string(max_json_depth) + " levels"};
+        found_.too_deep_at.value_or(0),
+        "nesting deeper than " + std::to_string(max_json_depth) + " levels"};
       return false;
     }
     auto items = holds_items(container);

@@ -68,7 +68,7 @@ struct json_read {
 /// Receives one item and the problems of its values (paths relative to
 /// the item).
 using json_item_handler = std::function<void(
-    nlohmann::json item, std::vector<json_value_problem> problems)>;
+  nlohmann::json item, std::vector<json_value_problem> problems)>;
 
 /// Nesting deeper than this is an error: no input of grader needs it, and
 /// every level costs memory.

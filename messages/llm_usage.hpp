@@ -30,8 +30,7 @@ struct llm_usage {
   friend bool operator==(const llm_usage& x, const llm_usage& y) {
     return x.calls == y.calls && x.retries == y.retries
            && x.prompt_tokens == y.prompt_tokens
-           && x.completion_tokens == y.completion_tokens
-           && x.error == y.error;
+           && x.completion_tokens == y.completion_tokens && x.error == y.error;
   }
 };
 

@@ -24,9 +24,13 @@ struct batch_item {
   const answer* x = nullptr;
   const score_failure* rejected = nullptr;
 
-  uint64_t index() const { return x ? x->index : rejected->index; }
+  uint64_t index() const {
+    return x ? x->index : rejected->index;
+  }
 
-  std::string key() const { return x ? answer_key(*x) : answer_key(*rejected); }
+  std::string key() const {
+    return x ? answer_key(*x) : answer_key(*rejected);
+  }
 
   const std::string& question_id() const {
     return x ? x->question_id : rejected->question_id;
@@ -155,8 +159,8 @@ first_difference(const batch_request& batch,
     if (!batch.session_id.empty() && !their_session.empty()
         && batch.session_id != their_session)
       return name + " is of session " + quoted(batch.session_id)
-             + " in the input but of session " + quoted(their_session)
-             + " in " + there;
+             + " in the input but of session " + quoted(their_session) + " in "
+             + there;
   }
   for (const auto& [key, outcome] : earlier)
     if (keys.count(key) == 0)
@@ -174,13 +178,14 @@ bool needs_scoring_again(const answer_outcome& x) {
 
 resume_plan plan_resume(const batch_request& batch,
                         const journal_contents& journal) {
-  return split(batch, [&](const std::string& key,
-                          const batch_item&) -> const answer_outcome* {
-    const auto* earlier = find(journal.by_key, key);
-    if (earlier != nullptr && needs_scoring_again(*earlier))
-      return nullptr;
-    return earlier;
-  });
+  return split(batch,
+               [&](const std::string& key,
+                   const batch_item&) -> const answer_outcome* {
+                 const auto* earlier = find(journal.by_key, key);
+                 if (earlier != nullptr && needs_scoring_again(*earlier))
+                   return nullptr;
+                 return earlier;
+               });
 }
 
 resume_plan plan_retry_failed(const batch_request& batch,

@@ -74,8 +74,8 @@ struct score_result {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, score_result& x) {
   return f(x.attempt_id, x.session_id, x.index, x.answer_id, x.question_id,
-           x.user_id, x.verdict, x.explanation, x.graded_at,
-           x.fallback_reason, x.llm_error, x.usage);
+           x.user_id, x.verdict, x.explanation, x.graded_at, x.fallback_reason,
+           x.llm_error, x.usage);
 }
 
 } // namespace grader

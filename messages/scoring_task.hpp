@@ -18,9 +18,8 @@ struct scoring_task {
   uint32_t timeout_ms = 0;
 
   friend bool operator==(const scoring_task& x, const scoring_task& y) {
-    return x.session_id == y.session_id
-           && x.item == y.item && x.explain == y.explain
-           && x.timeout_ms == y.timeout_ms;
+    return x.session_id == y.session_id && x.item == y.item
+           && x.explain == y.explain && x.timeout_ms == y.timeout_ms;
   }
 };
 

@@ -22,47 +22,47 @@
 // that travel in messages follow at 4300 (actors/actors.hpp).
 CAF_BEGIN_TYPE_ID_BLOCK(grader, 4200)
 
-  // -- requests and replies --------------------------------------------------
+// -- requests and replies --------------------------------------------------
 
-  CAF_ADD_TYPE_ID(grader, (grader::batch_progress))
-  CAF_ADD_TYPE_ID(grader, (grader::batch_request))
-  CAF_ADD_TYPE_ID(grader, (grader::batch_result))
-  CAF_ADD_TYPE_ID(grader, (grader::scoring_task))
-  CAF_ADD_TYPE_ID(grader, (grader::score_result))
+CAF_ADD_TYPE_ID(grader, (grader::batch_progress))
+CAF_ADD_TYPE_ID(grader, (grader::batch_request))
+CAF_ADD_TYPE_ID(grader, (grader::batch_result))
+CAF_ADD_TYPE_ID(grader, (grader::scoring_task))
+CAF_ADD_TYPE_ID(grader, (grader::score_result))
 
-  // -- the LLM gateway -------------------------------------------------------
+// -- the LLM gateway -------------------------------------------------------
 
-  CAF_ADD_TYPE_ID(grader, (grader::chat_request))
-  CAF_ADD_TYPE_ID(grader, (grader::gateway_reply))
-  CAF_ADD_TYPE_ID(grader, (grader::llm_call_done))
-  CAF_ADD_TYPE_ID(grader, (grader::llm_stats))
+CAF_ADD_TYPE_ID(grader, (grader::chat_request))
+CAF_ADD_TYPE_ID(grader, (grader::gateway_reply))
+CAF_ADD_TYPE_ID(grader, (grader::llm_call_done))
+CAF_ADD_TYPE_ID(grader, (grader::llm_stats))
 
-  // -- atoms: operations -----------------------------------------------------
+// -- atoms: operations -----------------------------------------------------
 
-  /// Score a batch (service, coordinator) or one answer (scorer).
-  CAF_ADD_ATOM(grader, grader, score_atom, "score")
+/// Score a batch (service, coordinator) or one answer (scorer).
+CAF_ADD_ATOM(grader, grader, score_atom, "score")
 
-  /// The batch deadline fired (a coordinator's message to itself).
-  CAF_ADD_ATOM(grader, grader, deadline_atom, "deadline")
+/// The batch deadline fired (a coordinator's message to itself).
+CAF_ADD_ATOM(grader, grader, deadline_atom, "deadline")
 
-  /// Ask the LLM gateway for a chat completion.
-  CAF_ADD_ATOM(grader, grader, chat_atom, "chat")
+/// Ask the LLM gateway for a chat completion.
+CAF_ADD_ATOM(grader, grader, chat_atom, "chat")
 
-  /// A gateway's backoff timer for a retry ran out.
-  CAF_ADD_ATOM(grader, grader, retry_atom, "retry")
+/// A gateway's backoff timer for a retry ran out.
+CAF_ADD_ATOM(grader, grader, retry_atom, "retry")
 
-  /// A gateway's admission pause ran out: start the waiting calls the
-  /// limits now allow.
-  CAF_ADD_ATOM(grader, grader, admit_atom, "admit")
+/// A gateway's admission pause ran out: start the waiting calls the
+/// limits now allow.
+CAF_ADD_ATOM(grader, grader, admit_atom, "admit")
 
-  /// Ask for counters.
-  CAF_ADD_ATOM(grader, grader, stats_atom, "stats")
+/// Ask for counters.
+CAF_ADD_ATOM(grader, grader, stats_atom, "stats")
 
-  /// Stop a batch now: unfinished answers fail with ec::cancelled.
-  CAF_ADD_ATOM(grader, grader, cancel_atom, "cancel")
+/// Stop a batch now: unfinished answers fail with ec::cancelled.
+CAF_ADD_ATOM(grader, grader, cancel_atom, "cancel")
 
-  /// Finish what earlier messages asked for, then reply (a progress
-  /// listener).
-  CAF_ADD_ATOM(grader, grader, flush_atom, "flush")
+/// Finish what earlier messages asked for, then reply (a progress
+/// listener).
+CAF_ADD_ATOM(grader, grader, flush_atom, "flush")
 
 CAF_END_TYPE_ID_BLOCK(grader)

@@ -34,8 +34,7 @@ std::string request_problem(const http_request& x) {
   for (auto& [name, value] : x.headers) {
     if (!is_token(name))
       return "a header name is not an HTTP token";
-    if (value.find_first_of(std::string_view("\r\n\0", 3))
-        != std::string::npos)
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
       return "the value of the header " + name
              + " contains CR, LF or NUL; it is not sent";
   }
@@ -50,7 +49,8 @@ struct http_client::impl : detail::connection_pool {
 };
 
 http_client::http_client(http_client_options options)
-  : impl_(std::make_shared<impl>(std::move(options))) {}
+  : impl_(std::make_shared<impl>(std::move(options))) {
+}
 
 http_client::~http_client() {
   impl_->shutdown();
@@ -64,11 +64,10 @@ void http_client::send(http_request request,
                                           "the HTTP client is shutting down"});
   auto parsed = parse_url(request.url);
   if (auto* problem = std::get_if<std::string>(&parsed))
-    return impl_->post_outcome(std::move(done),
-                               http_error{http_errc::invalid_url,
-                                          "invalid URL \""
-                                            + displayed_url(request.url)
-                                            + "\": " + *problem});
+    return impl_->post_outcome(
+      std::move(done), http_error{http_errc::invalid_url,
+                                  "invalid URL \"" + displayed_url(request.url)
+                                    + "\": " + *problem});
   if (auto problem = request_problem(request); !problem.empty())
     return impl_->post_outcome(std::move(done),
                                http_error{http_errc::invalid_request,

@@ -58,8 +58,8 @@ http_outcome parse_http_response(std::string_view bytes,
     if (parser.is_header_done())
       parser.eager(true);
     auto used = bytes.empty()
-                    ? 0
-                    : parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+                  ? 0
+                  : parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
     bytes.remove_prefix(used);
     if (ec && ec != http::error::need_more)
       return read_error(ec, from, max_response_bytes);

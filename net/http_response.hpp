@@ -77,9 +77,9 @@ inline constexpr size_t default_max_response_bytes = 8 * 1024 * 1024;
 /// closed there would. Bytes after the response are ignored. With
 /// `head_request`, the response has no body whatever its headers say. Pure:
 /// for tests and fuzzing.
-http_outcome parse_http_response(std::string_view bytes,
-                                 size_t max_response_bytes
-                                 = default_max_response_bytes,
-                                 bool head_request = false);
+http_outcome
+parse_http_response(std::string_view bytes,
+                    size_t max_response_bytes = default_max_response_bytes,
+                    bool head_request = false);
 
 } // namespace grader::net

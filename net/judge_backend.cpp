@@ -13,7 +13,9 @@ public:
     done(scoring::judge_reply(request));
   }
 
-  std::string description() const override { return "built-in judge"; }
+  std::string description() const override {
+    return "built-in judge";
+  }
 };
 
 } // namespace

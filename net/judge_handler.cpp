@@ -204,10 +204,9 @@ judge_server_stats judge_handler::stats() const {
   return stats_;
 }
 
-judge_response judge_handler::handle(std::string_view method,
-                                     std::string_view target,
-                                     std::string_view body,
-                                     std::string_view authorization) {
+judge_response
+judge_handler::handle(std::string_view method, std::string_view target,
+                      std::string_view body, std::string_view authorization) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     ++stats_.requests;

@@ -49,8 +49,8 @@ public:
   void count_connection();
 
   /// Answers one request. `target` may carry a query string, which is
-  /// ignored; `authorization` is the request's Authorization header. Latency and
-  /// jitter delay only chat-completions replies, so that `/stats` stays
+  /// ignored; `authorization` is the request's Authorization header. Latency
+  /// and jitter delay only chat-completions replies, so that `/stats` stays
   /// quick under a simulated slow model.
   judge_response handle(std::string_view method, std::string_view target,
                         std::string_view body,

@@ -207,20 +207,19 @@ private:
     keep_alive_ = request.keep_alive();
     // Grading may take long (a big answer, many keywords): it runs on the
     // grading pool, and the reply comes back to this connection's strand.
-    asio::post(state_->grading,
-               [self = this->shared_from_this(),
-                strand = stream_.get_executor(),
-                method = std::string(view(request.method_string())),
-                target = std::string(view(request.target())),
-                body = std::move(request.body()),
-                authorization
-                = std::string(view(request[http::field::authorization]))] {
-                 auto reply = self->state_->handler.handle(method, target, body,
-                                                           authorization);
-                 asio::post(strand, [self, reply = std::move(reply)]() mutable {
-                   self->on_graded(std::move(reply));
-                 });
-               });
+    asio::post(
+      state_->grading,
+      [self = this->shared_from_this(), strand = stream_.get_executor(),
+       method = std::string(view(request.method_string())),
+       target = std::string(view(request.target())),
+       body = std::move(request.body()),
+       authorization = std::string(view(request[http::field::authorization]))] {
+        auto reply = self->state_->handler.handle(method, target, body,
+                                                  authorization);
+        asio::post(strand, [self, reply = std::move(reply)]() mutable {
+          self->on_graded(std::move(reply));
+        });
+      });
   }
 
   void refuse(judge_response reply) {
@@ -391,9 +390,8 @@ struct judge_server::impl {
     if (options.tls_cert_file.empty() || options.tls_key_file.empty())
       throw std::runtime_error("HTTPS needs both a certificate and a key file");
     tls.emplace(ssl::context::tls_server);
-    tls->set_options(ssl::context::default_workarounds
-                     | ssl::context::no_sslv2 | ssl::context::no_sslv3
-                     | ssl::context::single_dh_use);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2
+                     | ssl::context::no_sslv3 | ssl::context::single_dh_use);
     beast::error_code ec;
     tls->use_certificate_chain_file(options.tls_cert_file, ec);
     if (ec)
@@ -409,8 +407,8 @@ struct judge_server::impl {
     beast::error_code ec;
     auto fail = [&] {
       throw std::runtime_error("cannot listen on "
-                               + address_text(options.host, options.port)
-                               + ": " + ec.message());
+                               + address_text(options.host, options.port) + ": "
+                               + ec.message());
     };
     auto address = asio::ip::make_address(options.host, ec);
     if (ec)

@@ -82,14 +82,14 @@ std::string completions_url(const std::string& base_url) {
 chat_outcome to_chat_outcome(http_outcome outcome, const std::string& url) {
   if (auto* error = std::get_if<http_error>(&outcome))
     return chat_failure{
-        kind_of_error(error->code), 0, std::chrono::milliseconds{0},
-        std::string{to_string(error->code)} + ": " + error->message};
+      kind_of_error(error->code), 0, std::chrono::milliseconds{0},
+      std::string{to_string(error->code)} + ": " + error->message};
   auto& response = std::get<http_response>(outcome);
   if (response.status != 200)
     return chat_failure{kind_of_status(response.status), response.status,
                         retry_after_of(response),
                         "HTTP " + std::to_string(response.status) + " from "
-                            + url + ": " + excerpt(response.body)};
+                          + url + ": " + excerpt(response.body)};
   auto reply = decode_chat_reply(response.body);
   if (auto* message = std::get_if<std::string>(&reply))
     return chat_failure{kind::transient, 200, std::chrono::milliseconds{0},
@@ -100,9 +100,11 @@ chat_outcome to_chat_outcome(http_outcome outcome, const std::string& url) {
 class openai_backend : public chat_backend {
 public:
   openai_backend(openai_settings settings, http_client_options http_options)
-      : settings_(std::move(settings)),
-        url_(completions_url(settings_.base_url)),
-        shown_url_(displayed_url(url_)), client_(std::move(http_options)) {}
+    : settings_(std::move(settings)),
+      url_(completions_url(settings_.base_url)),
+      shown_url_(displayed_url(url_)),
+      client_(std::move(http_options)) {
+  }
 
   void complete(const scoring::chat_request& request,
                 std::chrono::milliseconds timeout,

@@ -6,8 +6,9 @@
 namespace grader::scoring {
 
 admission_queue::admission_queue(uint32_t max_in_flight)
-    : max_in_flight_(std::max<uint32_t>(max_in_flight, 1)),
-      limit_(max_in_flight_) {}
+  : max_in_flight_(std::max<uint32_t>(max_in_flight, 1)),
+    limit_(max_in_flight_) {
+}
 
 void admission_queue::push(uint64_t id) {
   waiting_.push_back(id);
@@ -54,7 +55,7 @@ void admission_queue::record_success() noexcept {
 }
 
 void admission_queue::record_rate_limited(
-    clock::time_point now, std::chrono::milliseconds retry_after) noexcept {
+  clock::time_point now, std::chrono::milliseconds retry_after) noexcept {
   limit_ = std::max(1.0, std::floor(limit_ / 2));
   if (retry_after.count() > 0)
     paused_until_ = std::max(paused_until_, now + retry_after);

@@ -49,9 +49,13 @@ public:
   std::vector<uint64_t> drain();
 
   /// The calls waiting.
-  size_t size() const noexcept { return waiting_.size(); }
+  size_t size() const noexcept {
+    return waiting_.size();
+  }
 
-  bool empty() const noexcept { return waiting_.empty(); }
+  bool empty() const noexcept {
+    return waiting_.empty();
+  }
 
   // -- the calls in flight --------------------------------------------------
 
@@ -67,13 +71,19 @@ public:
                            std::chrono::milliseconds retry_after) noexcept;
 
   /// Calls in flight.
-  size_t in_flight() const noexcept { return in_flight_; }
+  size_t in_flight() const noexcept {
+    return in_flight_;
+  }
 
   /// The in-flight limit in force.
-  uint32_t limit() const noexcept { return static_cast<uint32_t>(limit_); }
+  uint32_t limit() const noexcept {
+    return static_cast<uint32_t>(limit_);
+  }
 
   /// No call starts before this (a Retry-After for everyone).
-  clock::time_point paused_until() const noexcept { return paused_until_; }
+  clock::time_point paused_until() const noexcept {
+    return paused_until_;
+  }
 
 private:
   uint32_t max_in_flight_;

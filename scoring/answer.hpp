@@ -46,9 +46,8 @@ struct answer {
 
   friend bool operator==(const answer& x, const answer& y) {
     return x.index == y.index && x.answer_id == y.answer_id
-           && x.user_id == y.user_id
-           && x.question_id == y.question_id && x.type == y.type
-           && x.user_answer == y.user_answer
+           && x.user_id == y.user_id && x.question_id == y.question_id
+           && x.type == y.type && x.user_answer == y.user_answer
            && x.correct_answer == y.correct_answer
            && x.correct_keywords == y.correct_keywords
            && x.difficulty == y.difficulty && x.category == y.category;

@@ -5,7 +5,8 @@
 namespace grader::scoring {
 
 circuit_breaker::circuit_breaker(uint32_t threshold, clock::duration cooldown)
-    : threshold_(threshold), cooldown_(cooldown) {}
+  : threshold_(threshold), cooldown_(cooldown) {
+}
 
 bool circuit_breaker::record_failure(clock::time_point now) noexcept {
   if (++failures_in_a_row_ < threshold_)

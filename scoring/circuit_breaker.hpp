@@ -18,7 +18,9 @@ public:
   circuit_breaker(uint32_t threshold, clock::duration cooldown);
 
   /// A call succeeded: the run of failures ends.
-  void record_success() noexcept { failures_in_a_row_ = 0; }
+  void record_success() noexcept {
+    failures_in_a_row_ = 0;
+  }
 
   /// A call failed transiently at `now`. Returns whether this failure
   /// opened the circuit (or, already open, kept it open for longer); the
@@ -31,17 +33,23 @@ public:
   }
 
   /// When calls may start again; in the past when the circuit is closed.
-  clock::time_point open_until() const noexcept { return open_until_; }
+  clock::time_point open_until() const noexcept {
+    return open_until_;
+  }
 
   /// Returns true once for each opening, at the first `now` past its
   /// cool-down: the circuit closed.
   bool close_if_due(clock::time_point now) noexcept;
 
   /// The transient failures in a row that open the circuit.
-  uint32_t threshold() const noexcept { return threshold_; }
+  uint32_t threshold() const noexcept {
+    return threshold_;
+  }
 
   /// How long the circuit stays open.
-  clock::duration cooldown() const noexcept { return cooldown_; }
+  clock::duration cooldown() const noexcept {
+    return cooldown_;
+  }
 
 private:
   uint32_t threshold_;

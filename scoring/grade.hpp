@@ -41,9 +41,8 @@ struct grade {
 
   friend bool operator==(const grade& x, const grade& y) {
     return x.is_correct == y.is_correct && x.score == y.score
-           && x.keyword_matches == y.keyword_matches
-           && x.feedback == y.feedback && x.by == y.by
-           && x.needs_review == y.needs_review;
+           && x.keyword_matches == y.keyword_matches && x.feedback == y.feedback
+           && x.by == y.by && x.needs_review == y.needs_review;
   }
 };
 

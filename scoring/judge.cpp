@@ -128,8 +128,8 @@ std::string reasoning(const std::vector<std::string>& expected,
       missing.push_back(keyword);
   }
   return "Mentions " + std::to_string(found.size()) + " of " + count
-         + " expected keywords (" + join(found) + "); missing: "
-         + join(missing) + ".";
+         + " expected keywords (" + join(found) + "); missing: " + join(missing)
+         + ".";
 }
 
 // The JSON object on the last non-blank line of the last user message.

@@ -99,7 +99,9 @@ public:
   }
 
   /// The number of distinct keywords added.
-  size_t size() const { return boundaries_.size(); }
+  size_t size() const {
+    return boundaries_.size();
+  }
 
   /// Which keywords (by id) occur in the normalized `text` with word
   /// boundaries where their script asks for them.

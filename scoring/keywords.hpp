@@ -18,7 +18,7 @@ namespace grader::scoring {
 /// so the cost grows with the text's length plus the keywords' total length
 /// (times at most the number of distinct keyword lengths, for texts full of
 /// near misses), not with their product.
-std::vector<std::string> match_keywords(std::string_view text,
-                                        const std::vector<std::string>& keywords);
+std::vector<std::string>
+match_keywords(std::string_view text, const std::vector<std::string>& keywords);
 
 } // namespace grader::scoring

@@ -82,11 +82,10 @@ std::string normalize(std::string_view text) {
   if (text.empty() || !is_valid_utf8(text))
     return {};
   auto options = static_cast<utf8proc_option_t>(
-      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
   utf8proc_uint8_t* mapped = nullptr;
-  auto length
-      = utf8proc_map(bytes(text), static_cast<utf8proc_ssize_t>(text.size()),
-                     &mapped, options);
+  auto length = utf8proc_map(
+    bytes(text), static_cast<utf8proc_ssize_t>(text.size()), &mapped, options);
   if (length < 0) {
     std::free(mapped);
     return {};

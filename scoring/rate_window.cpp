@@ -6,8 +6,10 @@ namespace grader::scoring {
 
 rate_window::rate_window(uint32_t requests_per_window,
                          uint32_t tokens_per_window, clock::duration window)
-    : requests_per_window_(requests_per_window),
-      tokens_per_window_(tokens_per_window), window_(window) {}
+  : requests_per_window_(requests_per_window),
+    tokens_per_window_(tokens_per_window),
+    window_(window) {
+}
 
 rate_window::clock::time_point rate_window::next_start(uint64_t tokens,
                                                        clock::time_point now) {
@@ -15,7 +17,7 @@ rate_window::clock::time_point rate_window::next_start(uint64_t tokens,
   auto at = now;
   if (requests_per_window_ > 0 && recent_.size() >= requests_per_window_)
     at = std::max(at, recent_[recent_.size() - requests_per_window_].first
-                          + window_);
+                        + window_);
   if (tokens_per_window_ > 0) {
     for (const auto& entry : recent_)
       tokens += entry.second;

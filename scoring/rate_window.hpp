@@ -33,7 +33,9 @@ public:
   void record(uint64_t tokens, clock::time_point now);
 
   /// The calls it remembers; never more than started within one window.
-  size_t size() const noexcept { return recent_.size(); }
+  size_t size() const noexcept {
+    return recent_.size();
+  }
 
 private:
   bool limited() const noexcept {

@@ -2,7 +2,8 @@
 
 namespace grader::scoring {
 
-reply_cache::reply_cache(size_t capacity) : capacity_(capacity) {}
+reply_cache::reply_cache(size_t capacity) : capacity_(capacity) {
+}
 
 const chat_reply* reply_cache::find(const std::string& key) {
   auto hit = index_.find(key);

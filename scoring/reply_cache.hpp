@@ -27,7 +27,9 @@ public:
   void put(const std::string& key, chat_reply reply);
 
   /// The replies it holds.
-  size_t size() const noexcept { return entries_.size(); }
+  size_t size() const noexcept {
+    return entries_.size();
+  }
 
 private:
   using entry_list = std::list<std::pair<std::string, chat_reply>>;

@@ -9,8 +9,8 @@ using std::chrono::milliseconds;
 
 retry_policy::retry_policy(uint32_t retries, milliseconds base_backoff,
                            milliseconds max_backoff)
-    : retries_(retries), base_backoff_(base_backoff),
-      max_backoff_(max_backoff) {}
+  : retries_(retries), base_backoff_(base_backoff), max_backoff_(max_backoff) {
+}
 
 bool retry_policy::may_retry(uint32_t attempts, uint64_t calls,
                              uint64_t retries) const noexcept {
@@ -26,7 +26,7 @@ milliseconds retry_policy::ceiling(uint32_t attempts) const noexcept {
 double retry_policy::ceiling_ms(uint32_t attempts) const noexcept {
   return std::min<double>(static_cast<double>(max_backoff_.count()),
                           static_cast<double>(base_backoff_.count())
-                              * std::pow(2.0, attempts - 1.0));
+                            * std::pow(2.0, attempts - 1.0));
 }
 
 milliseconds retry_policy::backoff(uint32_t attempts, milliseconds retry_after,

@@ -16,14 +16,14 @@ namespace {
 
 // Normalized spellings; normalize() has already folded case.
 constexpr std::string_view true_spellings[] = {
-    "true", "t",    "yes", "y",  "1",  "o",    "correct", "right", "참",
-    "맞다", "맞음", "예",  "对", "是", "正确", "真",      "對",    "正確",
+  "true", "t",    "yes", "y",  "1",  "o",    "correct", "right", "참",
+  "맞다", "맞음", "예",  "对", "是", "正确", "真",      "對",    "正確",
 };
 
 constexpr std::string_view false_spellings[] = {
-    "false", "f",    "no",     "n",    "0",      "x",      "incorrect",
-    "wrong", "거짓", "틀리다", "틀림", "아니오", "아니요", "错",
-    "否",    "错误", "假",     "錯",   "錯誤",
+  "false", "f",    "no",     "n",    "0",      "x",      "incorrect",
+  "wrong", "거짓", "틀리다", "틀림", "아니오", "아니요", "错",
+  "否",    "错误", "假",     "錯",   "錯誤",
 };
 
 template <size_t N>

@@ -70,7 +70,9 @@ public:
     return false;
   }
 
-  std::vector<std::string> release() { return std::move(problems_); }
+  std::vector<std::string> release() {
+    return std::move(problems_);
+  }
 
 private:
   std::vector<std::string> problems_;
@@ -98,7 +100,7 @@ void check_correct_answer(const answer& x, const answer_limits& limits,
   if (x.type == question_type::true_false
       && !parse_truth_value(x.correct_answer))
     problems.add("correct_answer", "must be a truth value for true_false, got '"
-                                       + x.correct_answer + "'");
+                                     + x.correct_answer + "'");
 }
 
 void check_keywords(const answer& x, const answer_limits& limits,
@@ -132,8 +134,8 @@ std::vector<std::string> validate(const answer& x,
   problems.check_utf8("answer_id", x.answer_id);
   problems.check_not_blank("user_id", x.user_id);
   problems.check_not_blank("question_id", x.question_id);
-  if (problems.check_size("user_answer", x.user_answer,
-                          limits.max_answer_bytes, "--max-answer-bytes"))
+  if (problems.check_size("user_answer", x.user_answer, limits.max_answer_bytes,
+                          "--max-answer-bytes"))
     problems.check_utf8("user_answer", x.user_answer);
   check_correct_answer(x, limits, problems);
   check_keywords(x, limits, problems);

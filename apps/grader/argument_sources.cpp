@@ -55,7 +55,9 @@ std::optional<std::string> config_text(const std::string& path,
   }
   struct fd_closer {
     int fd;
-    ~fd_closer() { ::close(fd); }
+    ~fd_closer() {
+      ::close(fd);
+    }
   } closer{fd};
   struct stat info;
   if (::fstat(fd, &info) != 0) {

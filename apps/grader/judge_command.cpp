@@ -10,8 +10,8 @@
 
 #include <pthread.h>
 
-#include "apps/grader/output_file.hpp"
 #include "apps/grader/commands.hpp"
+#include "apps/grader/output_file.hpp"
 #include "net/judge_server.hpp"
 
 namespace grader::app {
@@ -88,11 +88,13 @@ void add_judge_command(CLI::App& app, int& result) {
     ->capture_default_str();
   cmd->add_option("--port-file", opts->port_file,
                   "Write the port to this file once listening");
-  cmd->add_option("--latency-ms", opts->latency_ms,
-                  "Delay every reply by this much")
+  cmd
+    ->add_option("--latency-ms", opts->latency_ms,
+                 "Delay every reply by this much")
     ->capture_default_str();
-  cmd->add_option("--jitter-ms", opts->jitter_ms,
-                  "Add a random delay up to this much")
+  cmd
+    ->add_option("--jitter-ms", opts->jitter_ms,
+                 "Add a random delay up to this much")
     ->capture_default_str();
   cmd->add_option("--tls-cert", opts->server.tls_cert_file,
                   "PEM certificate: serve HTTPS (with --tls-key)");
@@ -103,9 +105,10 @@ void add_judge_command(CLI::App& app, int& result) {
   cmd->add_option("--threads", opts->server.threads, "Serving threads")
     ->capture_default_str()
     ->check(CLI::Range(1, 64));
-  cmd->add_option("--grading-threads", opts->server.grading_threads,
-                  "Threads grading requests, so a big request holds up no "
-                  "other connection")
+  cmd
+    ->add_option("--grading-threads", opts->server.grading_threads,
+                 "Threads grading requests, so a big request holds up no "
+                 "other connection")
     ->capture_default_str()
     ->check(CLI::Range(1, 64));
   cmd->add_flag(

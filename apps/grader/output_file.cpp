@@ -58,8 +58,8 @@ int create_temp_file(const std::string& target, std::string& temp_path) {
                   static_cast<long>(::getpid()),
                   static_cast<unsigned long long>(random()));
     temp_path = prefix + "." + name + suffix;
-    auto fd = ::open(temp_path.c_str(),
-                     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    auto fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                     0666);
     if (fd >= 0 || errno != EEXIST)
       return fd;
   }
@@ -85,10 +85,10 @@ bool write_all(int fd, std::string_view text) {
 
 output_file::output_file(std::string path, std::string target,
                          std::string temp_path, int temp_fd)
-    : path_(std::move(path)),
-      target_(std::move(target)),
-      temp_path_(std::move(temp_path)),
-      temp_fd_(temp_fd) {
+  : path_(std::move(path)),
+    target_(std::move(target)),
+    temp_path_(std::move(temp_path)),
+    temp_fd_(temp_fd) {
   // nop
 }
 
@@ -115,8 +115,7 @@ std::unique_ptr<output_file> output_file::prepare(const std::string& path,
       error = cannot_write(path);
       return nullptr;
     }
-    return std::unique_ptr<output_file>{
-      new output_file{path, target, {}, -1}};
+    return std::unique_ptr<output_file>{new output_file{path, target, {}, -1}};
   }
   std::string temp_path;
   auto fd = create_temp_file(target, temp_path);

@@ -35,7 +35,9 @@ public:
 
   /// The temporary file, empty for a target written in place. A process
   /// that must exit at once removes it (see signal_watch).
-  const std::string& temp_path() const { return temp_path_; }
+  const std::string& temp_path() const {
+    return temp_path_;
+  }
 
 private:
   output_file(std::string path, std::string target, std::string temp_path,

@@ -23,7 +23,8 @@ std::string seconds_text(double seconds) {
   if (seconds < 60)
     std::snprintf(text, sizeof(text), "%.1fs", seconds);
   else
-    std::snprintf(text, sizeof(text), "%dm%02ds", static_cast<int>(seconds) / 60,
+    std::snprintf(text, sizeof(text), "%dm%02ds",
+                  static_cast<int>(seconds) / 60,
                   static_cast<int>(seconds) % 60);
   return text;
 }
@@ -33,16 +34,16 @@ std::string progress_line(const batch_progress& x, clock::time_point started) {
   auto rate = elapsed > 0 ? static_cast<double>(x.settled) / elapsed : 0.0;
   auto left = x.total - x.settled;
   char text[160];
-  std::snprintf(text, sizeof(text),
-                "answers %llu/%llu  failed %llu  fallback %llu  %.1f/s  "
-                "elapsed %s  ETA %s",
-                static_cast<unsigned long long>(x.settled),
-                static_cast<unsigned long long>(x.total),
-                static_cast<unsigned long long>(x.failed),
-                static_cast<unsigned long long>(x.fallbacks), rate,
-                seconds_text(elapsed).c_str(),
-                rate > 0 ? seconds_text(static_cast<double>(left) / rate).c_str()
-                         : "?");
+  std::snprintf(
+    text, sizeof(text),
+    "answers %llu/%llu  failed %llu  fallback %llu  %.1f/s  "
+    "elapsed %s  ETA %s",
+    static_cast<unsigned long long>(x.settled),
+    static_cast<unsigned long long>(x.total),
+    static_cast<unsigned long long>(x.failed),
+    static_cast<unsigned long long>(x.fallbacks), rate,
+    seconds_text(elapsed).c_str(),
+    rate > 0 ? seconds_text(static_cast<double>(left) / rate).c_str() : "?");
   return text;
 }
 

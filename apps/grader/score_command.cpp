@@ -4,27 +4,27 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <csignal>
-#include <functional>
-#include <memory>
-#include <random>
-#include <cstdlib>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include <pthread.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,12 +48,12 @@
 #include "messages/journal.hpp"
 #include "messages/outcome_json.hpp"
 #include "messages/resume_plan.hpp"
+#include "net/chat_backend.hpp"
+#include "net/detail/printable.hpp"
+#include "net/openai_backend.hpp"
+#include "net/url.hpp"
 #include "scoring/display_text.hpp"
 #include "scoring/uuid.hpp"
-#include "net/chat_backend.hpp"
-#include "net/openai_backend.hpp"
-#include "net/detail/printable.hpp"
-#include "net/url.hpp"
 
 namespace grader::app {
 
@@ -237,7 +237,8 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
       complain(error);
       return false;
     }
-    auto there = "the journal '" + scoring::escape_for_display(opts.resume) + "'";
+    auto there = "the journal '" + scoring::escape_for_display(opts.resume)
+                 + "'";
     if (auto why = first_difference(*batch, journal->by_key, "the journal");
         !why.empty()) {
       complain("--resume: " + there + " is not of this batch: " + why);
@@ -256,10 +257,11 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
     }
     // Positions only mean the same answers in the same batch.
     if (earlier->stats.total_count != total) {
-      complain(input_name(opts.retry_failed) + ": the earlier output is of "
-               "a batch of " + std::to_string(earlier->stats.total_count)
-               + " answers, " + input_name(opts.input) + " holds "
-               + std::to_string(total));
+      complain(input_name(opts.retry_failed)
+               + ": the earlier output is of "
+                 "a batch of "
+               + std::to_string(earlier->stats.total_count) + " answers, "
+               + input_name(opts.input) + " holds " + std::to_string(total));
       return false;
     }
     std::map<std::string, answer_outcome> outcomes;
@@ -470,25 +472,28 @@ void add_score_command(CLI::App& app, int& result) {
   // command line (see argument_sources.hpp): the last value of an option
   // wins, which makes a flag beat them.
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  cmd->add_option("input", opts->input,
-                  "Batch file: {\"answers\": [...]}, a JSON array or JSON "
-                  "Lines; - for standard input")
+  cmd
+    ->add_option("input", opts->input,
+                 "Batch file: {\"answers\": [...]}, a JSON array or JSON "
+                 "Lines; - for standard input")
     ->capture_default_str();
   cmd->add_option("-o,--output", opts->output,
                   "Write the result to this file (atomically) instead of "
                   "standard output");
-  cmd->add_option("--format", opts->format,
-                  "json: one document; jsonl: a line per result or failure, "
-                  "then a summary line")
+  cmd
+    ->add_option("--format", opts->format,
+                 "json: one document; jsonl: a line per result or failure, "
+                 "then a summary line")
     ->capture_default_str()
     ->check(CLI::IsMember({"json", "jsonl"}));
   cmd->add_option("--config", opts->config_file,
                   "Read settings from this TOML/INI file (name = value, names "
                   "as the long options); flags and the environment win over "
                   "it");
-  cmd->add_option("--progress", opts->progress,
-                  "Live progress line on stderr: auto (on a terminal), "
-                  "always, never")
+  cmd
+    ->add_option("--progress", opts->progress,
+                 "Live progress line on stderr: auto (on a terminal), "
+                 "always, never")
     ->capture_default_str()
     ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("-q,--quiet", opts->quiet,
@@ -501,46 +506,55 @@ void add_score_command(CLI::App& app, int& result) {
   cmd->add_option("--resume", opts->resume,
                   "Score only the answers not yet in this journal, keep "
                   "journaling there, and merge the journal into the output");
-  cmd->add_option("--retry-failed", opts->retry_failed,
-                  "Re-score only the failures of this earlier output (json "
-                  "or jsonl) and merge its results into the new output")
+  cmd
+    ->add_option("--retry-failed", opts->retry_failed,
+                 "Re-score only the failures of this earlier output (json "
+                 "or jsonl) and merge its results into the new output")
     ->check(CLI::ExistingFile);
-  cmd->add_option("--max-input-bytes", opts->max_input_bytes,
-                  "Refuse an input (or --retry-failed output) larger than "
-                  "this many bytes")
+  cmd
+    ->add_option("--max-input-bytes", opts->max_input_bytes,
+                 "Refuse an input (or --retry-failed output) larger than "
+                 "this many bytes")
     ->capture_default_str()
     ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-answers", opts->max_answers,
-                  "Refuse a batch of more items than this")
+  cmd
+    ->add_option("--max-answers", opts->max_answers,
+                 "Refuse a batch of more items than this")
     ->capture_default_str()
     ->check(CLI::PositiveNumber);
-  cmd->add_option("--answer-timeout-ms", opts->answer_timeout_ms,
-                  "Time one answer may take before it gets a fallback "
-                  "result (default 45000)")
+  cmd
+    ->add_option("--answer-timeout-ms", opts->answer_timeout_ms,
+                 "Time one answer may take before it gets a fallback "
+                 "result (default 45000)")
     ->check(CLI::PositiveNumber);
-  cmd->add_option("--deadline-ms", opts->deadline_ms,
-                  "Time the whole batch may take; unfinished answers then "
-                  "get fallback results (default 120000)")
+  cmd
+    ->add_option("--deadline-ms", opts->deadline_ms,
+                 "Time the whole batch may take; unfinished answers then "
+                 "get fallback results (default 120000)")
     ->check(CLI::PositiveNumber);
   cmd->add_flag("--sequential", opts->sequential,
                 "Score one answer at a time (the benchmark baseline)");
   cmd->add_flag("--no-explain", opts->no_explain,
                 "Do not write an explanation for each answer");
   auto* llm = "LLM";
-  cmd->add_option("--llm-url", opts->llm_url,
-                  "OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 "
-                  "(env GRADER_LLM_URL, then OPENAI_BASE_URL); without one "
-                  "the built-in judge answers in-process")
+  cmd
+    ->add_option("--llm-url", opts->llm_url,
+                 "OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 "
+                 "(env GRADER_LLM_URL, then OPENAI_BASE_URL); without one "
+                 "the built-in judge answers in-process")
     ->group(llm);
-  cmd->add_option("--model", opts->model,
-                  "Model name (env GRADER_MODEL; default gpt-4o-mini)")
+  cmd
+    ->add_option("--model", opts->model,
+                 "Model name (env GRADER_MODEL; default gpt-4o-mini)")
     ->group(llm);
-  cmd->add_option("--api-key-env", opts->api_key_env,
-                  "Environment variable holding the API key")
+  cmd
+    ->add_option("--api-key-env", opts->api_key_env,
+                 "Environment variable holding the API key")
     ->capture_default_str()
     ->group(llm);
-  cmd->add_option("--concurrency", opts->concurrency,
-                  "Most LLM calls in flight at once")
+  cmd
+    ->add_option("--concurrency", opts->concurrency,
+                 "Most LLM calls in flight at once")
     ->capture_default_str()
     ->check(CLI::Range(1u, 4096u))
     ->group(llm);
@@ -550,51 +564,59 @@ void add_score_command(CLI::App& app, int& result) {
   cmd->add_option("--tpm", opts->tpm, "LLM tokens per minute (0: no limit)")
     ->capture_default_str()
     ->group(llm);
-  cmd->add_option("--retries", opts->retries,
-                  "Extra attempts for a call that failed transiently")
+  cmd
+    ->add_option("--retries", opts->retries,
+                 "Extra attempts for a call that failed transiently")
     ->capture_default_str()
     ->check(CLI::Range(0u, 20u))
     ->group(llm);
-  cmd->add_option("--llm-timeout-ms", opts->llm_timeout_ms,
-                  "Time one LLM call may take")
+  cmd
+    ->add_option("--llm-timeout-ms", opts->llm_timeout_ms,
+                 "Time one LLM call may take")
     ->capture_default_str()
     ->check(CLI::PositiveNumber)
     ->group(llm);
-  cmd->add_option("--ca-file", opts->ca_file,
-                  "PEM file of extra trusted certificates for HTTPS")
+  cmd
+    ->add_option("--ca-file", opts->ca_file,
+                 "PEM file of extra trusted certificates for HTTPS")
     ->check(CLI::ExistingFile)
     ->group(llm);
-  cmd->add_option("--token-budget", opts->token_budget,
-                  "No new LLM call once this many tokens are spent; the "
-                  "remaining answers fall back to rules (0: no budget)")
+  cmd
+    ->add_option("--token-budget", opts->token_budget,
+                 "No new LLM call once this many tokens are spent; the "
+                 "remaining answers fall back to rules (0: no budget)")
     ->capture_default_str()
     ->group(llm);
   auto* limits = "Limits";
-  cmd->add_option("--max-answer-bytes", opts->answer_limits.max_answer_bytes,
-                  "Longest user_answer scored; a longer one is an invalid "
-                  "answer")
+  cmd
+    ->add_option("--max-answer-bytes", opts->answer_limits.max_answer_bytes,
+                 "Longest user_answer scored; a longer one is an invalid "
+                 "answer")
     ->capture_default_str()
     ->check(CLI::PositiveNumber)
     ->group(limits);
-  cmd->add_option("--max-keywords", opts->answer_limits.max_keywords,
-                  "Most correct_keywords of one answer")
+  cmd
+    ->add_option("--max-keywords", opts->answer_limits.max_keywords,
+                 "Most correct_keywords of one answer")
     ->capture_default_str()
     ->check(CLI::PositiveNumber)
     ->group(limits);
-  cmd->add_option("--max-keyword-bytes",
-                  opts->answer_limits.max_keyword_bytes,
-                  "Longest keyword")
+  cmd
+    ->add_option("--max-keyword-bytes", opts->answer_limits.max_keyword_bytes,
+                 "Longest keyword")
     ->capture_default_str()
     ->check(CLI::PositiveNumber)
     ->group(limits);
-  cmd->add_option("--max-correct-answer-bytes",
-                  opts->answer_limits.max_correct_answer_bytes,
-                  "Longest correct_answer")
+  cmd
+    ->add_option("--max-correct-answer-bytes",
+                 opts->answer_limits.max_correct_answer_bytes,
+                 "Longest correct_answer")
     ->capture_default_str()
     ->check(CLI::PositiveNumber)
     ->group(limits);
-  cmd->add_flag("--insecure", opts->insecure,
-                "Do not check the endpoint's TLS certificate (unsafe)")
+  cmd
+    ->add_flag("--insecure", opts->insecure,
+               "Do not check the endpoint's TLS certificate (unsafe)")
     ->group(llm);
   cmd->footer("Exit codes: 0 every answer scored, 2 unusable input or "
               "options, 3 some answers failed (listed under \"failures\"), "

@@ -45,7 +45,9 @@ public:
   void remove_on_exit(std::string path);
 
   /// Whether a signal cancelled the batch.
-  bool cancelled() const { return cancelled_; }
+  bool cancelled() const {
+    return cancelled_;
+  }
 
 private:
   void watch();

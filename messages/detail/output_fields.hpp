@@ -90,8 +90,8 @@ public:
   int32_t int32_in(const char* name, int32_t low, int32_t high) const {
     auto value = int32(name);
     if (value < low || value > high)
-      throw field_error(path_of(name) + " must be " + std::to_string(low)
-                        + ".." + std::to_string(high) + ", got "
+      throw field_error(path_of(name) + " must be " + std::to_string(low) + ".."
+                        + std::to_string(high) + ", got "
                         + std::to_string(value));
     return value;
   }
@@ -101,8 +101,8 @@ public:
     const auto& x = find(name, is_number, "a number");
     auto value = x.get<double>();
     if (!(value >= low && value <= high))
-      throw field_error(path_of(name) + " must be " + std::to_string(low)
-                        + ".." + std::to_string(high) + ", got " + x.dump());
+      throw field_error(path_of(name) + " must be " + std::to_string(low) + ".."
+                        + std::to_string(high) + ", got " + x.dump());
     return value;
   }
 
@@ -165,13 +165,27 @@ public:
 private:
   using predicate = bool (*)(const json&);
 
-  static bool is_string(const json& x) { return x.is_string(); }
-  static bool is_count(const json& x) { return x.is_number_unsigned(); }
-  static bool is_integer(const json& x) { return x.is_number_integer(); }
-  static bool is_number(const json& x) { return x.is_number(); }
-  static bool is_boolean(const json& x) { return x.is_boolean(); }
-  static bool is_array(const json& x) { return x.is_array(); }
-  static bool is_object(const json& x) { return x.is_object(); }
+  static bool is_string(const json& x) {
+    return x.is_string();
+  }
+  static bool is_count(const json& x) {
+    return x.is_number_unsigned();
+  }
+  static bool is_integer(const json& x) {
+    return x.is_number_integer();
+  }
+  static bool is_number(const json& x) {
+    return x.is_number();
+  }
+  static bool is_boolean(const json& x) {
+    return x.is_boolean();
+  }
+  static bool is_array(const json& x) {
+    return x.is_array();
+  }
+  static bool is_object(const json& x) {
+    return x.is_object();
+  }
 
   const json& find(const char* name, predicate has_type,
                    const char* expected) const {

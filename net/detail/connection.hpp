@@ -44,18 +44,21 @@ struct connection {
   /// A connection to the origin `key`, TLS when `tls` is given.
   connection(strand_type executor, std::string key,
              boost::asio::ssl::context* tls)
-      : strand(executor), key(std::move(key)), resolver(executor),
-        resolve_timer(executor),
-        stream(tls ? stream_type(std::in_place_type<tls_stream>, executor, *tls)
-                   : stream_type(std::in_place_type<plain_stream>, executor)) {}
+    : strand(executor),
+      key(std::move(key)),
+      resolver(executor),
+      resolve_timer(executor),
+      stream(tls ? stream_type(std::in_place_type<tls_stream>, executor, *tls)
+                 : stream_type(std::in_place_type<plain_stream>, executor)) {
+  }
 
   /// The TCP layer, under TLS or not.
   boost::beast::tcp_stream& tcp() {
     return std::visit(
-        [](auto& s) -> boost::beast::tcp_stream& {
-          return boost::beast::get_lowest_layer(s);
-        },
-        stream);
+      [](auto& s) -> boost::beast::tcp_stream& {
+        return boost::beast::get_lowest_layer(s);
+      },
+      stream);
   }
 
   /// Aborts whatever is pending; only ever called on `strand`.

@@ -13,7 +13,7 @@ namespace grader::net::detail {
 namespace asio = boost::asio;
 
 connection_pool::connection_pool(http_client_options options)
-    : options_(std::move(options)), work_(asio::make_work_guard(ioc_)) {
+  : options_(std::move(options)), work_(asio::make_work_guard(ioc_)) {
   boost::system::error_code ec;
   ssl_ctx_.set_default_verify_paths(ec);
   if (ec)
@@ -22,8 +22,8 @@ connection_pool::connection_pool(http_client_options options)
     ssl_ctx_.load_verify_file(options_.ca_file, ec);
     if (ec) {
       ca_file_failed_ = true;
-      tls_setup_error_
-          = "cannot load the CA file " + options_.ca_file + ": " + ec.message();
+      tls_setup_error_ = "cannot load the CA file " + options_.ca_file + ": "
+                         + ec.message();
     }
   }
   auto n = std::max<size_t>(1, options_.io_threads);
@@ -44,7 +44,7 @@ connection_ptr connection_pool::open_connection(host_pool& pool,
                                                 const http_url& url) {
   ++pool.open;
   auto conn = std::make_shared<connection>(
-      asio::make_strand(ioc_), url.origin(), url.tls ? &ssl_ctx_ : nullptr);
+    asio::make_strand(ioc_), url.origin(), url.tls ? &ssl_ctx_ : nullptr);
   live_.insert(conn);
   return conn;
 }
@@ -62,9 +62,9 @@ void connection_pool::checkout(const exchange_ptr& ex) {
     auto& pool = pools_[ex->url().origin()];
     auto now = clock_type::now();
     auto fresh = std::find_if(
-        pool.idle.begin(), pool.idle.end(), [&](const connection_ptr& c) {
-          return now - c->idle_since < options_.idle_timeout;
-        });
+      pool.idle.begin(), pool.idle.end(), [&](const connection_ptr& c) {
+        return now - c->idle_since < options_.idle_timeout;
+      });
     expired.assign(pool.idle.begin(), fresh);
     pool.idle.erase(pool.idle.begin(), fresh);
     pool.open -= expired.size();

@@ -71,24 +71,40 @@ public:
 
   /// Why the TLS context lacks trust anchors it was meant to have; empty
   /// when it is fine.
-  std::string tls_setup_error() const { return tls_setup_error_; }
+  std::string tls_setup_error() const {
+    return tls_setup_error_;
+  }
 
   /// Whether the configured `ca_file` failed to load, so that HTTPS
   /// requests would not be checked as the user asked.
-  bool ca_file_failed() const { return ca_file_failed_; }
+  bool ca_file_failed() const {
+    return ca_file_failed_;
+  }
 
-  const http_client_options& options() const { return options_; }
+  const http_client_options& options() const {
+    return options_;
+  }
 
-  boost::asio::io_context& io_context() { return ioc_; }
+  boost::asio::io_context& io_context() {
+    return ioc_;
+  }
 
   /// Whether shutdown() has begun.
-  bool stopping() const { return stopping_.load(); }
+  bool stopping() const {
+    return stopping_.load();
+  }
 
-  void count_opened() { ++opened_; }
+  void count_opened() {
+    ++opened_;
+  }
 
-  void count_reused() { ++reused_; }
+  void count_reused() {
+    ++reused_;
+  }
 
-  void count_stale_retry() { ++stale_retries_; }
+  void count_stale_retry() {
+    ++stale_retries_;
+  }
 
 private:
   struct host_pool {
@@ -107,7 +123,7 @@ private:
   // Declared before everything holding sockets, so it is destroyed last.
   boost::asio::io_context ioc_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>
-      work_;
+    work_;
   boost::asio::ssl::context ssl_ctx_{boost::asio::ssl::context::tls_client};
   std::string tls_setup_error_;
   bool ca_file_failed_ = false;

@@ -82,9 +82,11 @@ std::string tls_failure_text(const beast::error_code& ec, SSL* ssl) {
 
 http_exchange::http_exchange(std::shared_ptr<connection_pool> pool,
                              http_url url, http_request request, callback done)
-    : pool_(std::move(pool)), url_(std::move(url)),
-      request_(make_request(request, url_)),
-      timeout_(std::min(request.timeout, max_timeout)), done_(std::move(done)) {
+  : pool_(std::move(pool)),
+    url_(std::move(url)),
+    request_(make_request(request, url_)),
+    timeout_(std::min(request.timeout, max_timeout)),
+    done_(std::move(done)) {
 }
 
 void http_exchange::start(connection_ptr conn, bool reused) {
@@ -120,14 +122,13 @@ void http_exchange::resolve() {
   resolving_ = true;
   conn_->resolve_timer.expires_at(deadline_);
   conn_->resolve_timer.async_wait(
-      [self = shared_from_this()](beast::error_code ec) {
-        if (!ec && self->resolving_)
-          self->fail_timeout();
-      });
+    [self = shared_from_this()](beast::error_code ec) {
+      if (!ec && self->resolving_)
+        self->fail_timeout();
+    });
   conn_->resolver.async_resolve(
-      url_.host, std::to_string(url_.port),
-      beast::bind_front_handler(&http_exchange::on_resolve,
-                                shared_from_this()));
+    url_.host, std::to_string(url_.port),
+    beast::bind_front_handler(&http_exchange::on_resolve, shared_from_this()));
 }
 
 void http_exchange::on_resolve(beast::error_code ec,
@@ -144,8 +145,8 @@ void http_exchange::on_resolve(beast::error_code ec,
   stage_ = "connecting";
   conn_->tcp().expires_at(deadline_);
   conn_->tcp().async_connect(
-      results, beast::bind_front_handler(&http_exchange::on_connect,
-                                         shared_from_this()));
+    results,
+    beast::bind_front_handler(&http_exchange::on_connect, shared_from_this()));
 }
 
 void http_exchange::on_connect(beast::error_code ec, const tcp::endpoint&) {
@@ -173,8 +174,8 @@ void http_exchange::handshake() {
   }
   if (ec)
     return fail(http_errc::tls_failed, "cannot configure TLS for "
-                                           + url_.authority() + ": "
-                                           + ec.message());
+                                         + url_.authority() + ": "
+                                         + ec.message());
   // SNI names hosts only; RFC 6066 forbids sending an address.
   if (!is_ip_address(url_.host)
       && !SSL_set_tlsext_host_name(stream.native_handle(), url_.host.c_str()))
@@ -191,7 +192,7 @@ void http_exchange::on_handshake(beast::error_code ec) {
     auto* ssl = std::get<tls_stream>(conn_->stream).native_handle();
     return fail(cause(ec, http_errc::tls_failed),
                 "TLS handshake with " + url_.authority()
-                    + " failed: " + tls_failure_text(ec, ssl));
+                  + " failed: " + tls_failure_text(ec, ssl));
   }
   write();
 }
@@ -202,12 +203,12 @@ void http_exchange::write() {
   stage_ = "sending the request";
   conn_->tcp().expires_at(deadline_);
   std::visit(
-      [this](auto& stream) {
-        http::async_write(stream, request_,
-                          beast::bind_front_handler(&http_exchange::on_write,
-                                                    shared_from_this()));
-      },
-      conn_->stream);
+    [this](auto& stream) {
+      http::async_write(stream, request_,
+                        beast::bind_front_handler(&http_exchange::on_write,
+                                                  shared_from_this()));
+    },
+    conn_->stream);
 }
 
 void http_exchange::on_write(beast::error_code ec, size_t) {
@@ -216,7 +217,7 @@ void http_exchange::on_write(beast::error_code ec, size_t) {
   if (ec || pool_->stopping())
     return fail(cause(ec, http_errc::connection_closed),
                 "cannot send the request to " + url_.authority() + ": "
-                    + ec.message());
+                  + ec.message());
   read_header();
 }
 
@@ -231,13 +232,12 @@ void http_exchange::read_header() {
         request_.method() == http::verb::head);
   conn_->tcp().expires_at(deadline_);
   std::visit(
-      [this](auto& stream) {
-        http::async_read_header(
-            stream, conn_->buffer, *parser_,
-            beast::bind_front_handler(&http_exchange::on_header,
-                                      shared_from_this()));
-      },
-      conn_->stream);
+    [this](auto& stream) {
+      http::async_read_header(stream, conn_->buffer, *parser_,
+                              beast::bind_front_handler(
+                                &http_exchange::on_header, shared_from_this()));
+    },
+    conn_->stream);
 }
 
 void http_exchange::on_header(beast::error_code ec, size_t) {
@@ -245,12 +245,12 @@ void http_exchange::on_header(beast::error_code ec, size_t) {
     return fail_reading(ec);
   conn_->tcp().expires_at(deadline_);
   std::visit(
-      [this](auto& stream) {
-        http::async_read(stream, conn_->buffer, *parser_,
-                         beast::bind_front_handler(&http_exchange::on_body,
-                                                   shared_from_this()));
-      },
-      conn_->stream);
+    [this](auto& stream) {
+      http::async_read(stream, conn_->buffer, *parser_,
+                       beast::bind_front_handler(&http_exchange::on_body,
+                                                 shared_from_this()));
+    },
+    conn_->stream);
 }
 
 void http_exchange::on_body(beast::error_code ec, size_t) {
@@ -263,8 +263,8 @@ void http_exchange::fail_reading(const beast::error_code& ec) {
   bool nothing_received = !parser_->got_some() && conn_->buffer.size() == 0;
   if (is_closed_by_peer(ec) && nothing_received && can_resend())
     return resend();
-  auto error
-      = read_error(ec, url_.authority(), pool_->options().max_response_bytes);
+  auto error = read_error(ec, url_.authority(),
+                          pool_->options().max_response_bytes);
   fail(cause(ec, error.code), std::move(error.message));
 }
 

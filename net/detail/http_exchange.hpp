@@ -40,7 +40,9 @@ public:
                 http_request request, callback done);
 
   /// Where the request goes; the pool keys connections by its origin.
-  const http_url& url() const { return url_; }
+  const http_url& url() const {
+    return url_;
+  }
 
   /// Begins on `conn`, which is new or was idle in the pool (`reused`).
   void start(connection_ptr conn, bool reused);

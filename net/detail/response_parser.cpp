@@ -27,14 +27,14 @@ http_error read_error(const boost::beast::error_code& ec,
   if (ec == http::error::body_limit || ec == http::error::header_limit)
     return {http_errc::response_too_large,
             "the response from " + from + " exceeds "
-                + std::to_string(max_response_bytes) + " bytes (" + ec.message()
-                + ")"};
+              + std::to_string(max_response_bytes) + " bytes (" + ec.message()
+              + ")"};
   if (is_http_parse_error(ec) && ec != http::error::partial_message)
     return {http_errc::malformed_response,
             "the response from " + from + " is not HTTP/1.1: " + ec.message()};
-  return {
-      http_errc::connection_closed,
-      from + " closed the connection before a full response: " + ec.message()};
+  return {http_errc::connection_closed,
+          from
+            + " closed the connection before a full response: " + ec.message()};
 }
 
 http_response to_response(response_parser& parser) {

@@ -17,7 +17,7 @@ namespace grader::net::detail {
 
 /// Beast's parser for a response with its body in a string.
 using response_parser
-    = boost::beast::http::response_parser<boost::beast::http::string_body>;
+  = boost::beast::http::response_parser<boost::beast::http::string_body>;
 
 /// Sets the limits every response is read with: a body of at most
 /// `max_response_bytes`, none at all after a HEAD request, and Beast's

@@ -20,8 +20,7 @@ using namespace std::chrono_literals;
 namespace {
 
 batch_coordinator_actor spawn_coordinator(caf::actor_system& sys,
-                                          scorer_factory factory
-                                          = spawn_scorer,
+                                          scorer_factory factory = spawn_scorer,
                                           config settings = {}) {
   return sys.spawn(batch_coordinator, settings, std::move(factory));
 }
@@ -100,8 +99,7 @@ TEST_CASE("coordinator reports a batch whose answers all fail", "[actors]") {
   CHECK(r->stats.correct_rate == 0);
 }
 
-TEST_CASE("coordinator reports a scorer that throws as a failure",
-          "[actors]") {
+TEST_CASE("coordinator reports a scorer that throws as a failure", "[actors]") {
   test::test_system ts;
   auto answers = test::numbered_answers(3);
   answers[1].question_id = "crash";
@@ -127,9 +125,8 @@ TEST_CASE("coordinator gives an answer that outlives its timeout a fallback "
   auto coordinator = spawn_coordinator(ds.sys, test::spawn_faulty_scorer,
                                        settings);
   auto started = ds.now();
-  auto reply = ds.request<batch_result>(coordinator, score_atom_v,
-                                        batch_of(answers),
-                                        progress_listeners{});
+  auto reply = ds.request<batch_result>(
+    coordinator, score_atom_v, batch_of(answers), progress_listeners{});
   // The answers that can finish do so without the clock moving; the hung
   // one holds the reply until its time is up.
   ds.run();
@@ -209,9 +206,9 @@ TEST_CASE("coordinator keeps mixed error kinds apart", "[actors]") {
     score_failure{1, "", "", "", ec::malformed_item, "line 2 is not JSON"});
   batch.options.answer_timeout_ms = 1000;
   // The hung answer waits for its timeout, on the simulated clock.
-  auto r = ds.ask<batch_result>(
-    spawn_coordinator(ds.sys, test::spawn_faulty_scorer), score_atom_v,
-    batch, progress_listeners{});
+  auto r
+    = ds.ask<batch_result>(spawn_coordinator(ds.sys, test::spawn_faulty_scorer),
+                           score_atom_v, batch, progress_listeners{});
   REQUIRE(r);
   test::check_every_answer_once(*r, 5);
   REQUIRE(r->failures.size() == 3);
@@ -259,9 +256,9 @@ TEST_CASE("coordinator scores multilingual short answers by keywords",
   test::test_system ts;
   // "식물은 광합성으로" written with decomposed jamo (NFD) for 광합성.
   std::string nfd_korean = "식물은 "
-                           "\xE1\x84\x80\xE1\x85\xAA\xE1\x86\xBC"  // 광
-                           "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xB8"  // 합
-                           "\xE1\x84\x89\xE1\x85\xA5\xE1\x86\xBC"  // 성
+                           "\xE1\x84\x80\xE1\x85\xAA\xE1\x86\xBC" // 광
+                           "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xB8" // 합
+                           "\xE1\x84\x89\xE1\x85\xA5\xE1\x86\xBC" // 성
                            "으로 양분을 만든다";
   auto r = ts.score(
     spawn_coordinator(ts.sys),
@@ -312,8 +309,7 @@ TEST_CASE("coordinator statistics are exact for scores 0, 100 and mixed",
   CHECK(mixed.fallback_count == 1);
 }
 
-TEST_CASE("coordinator keeps at most its window of scorers alive",
-          "[actors]") {
+TEST_CASE("coordinator keeps at most its window of scorers alive", "[actors]") {
   test::test_system ts;
   test::scorer_census census;
   auto batch = batch_of(test::numbered_answers(300));
@@ -329,8 +325,8 @@ TEST_CASE("coordinator keeps at most its window of scorers alive",
 TEST_CASE("coordinator refuses two items at one position", "[actors]") {
   test::test_system ts;
   auto batch = batch_of(test::numbered_answers(2));
-  batch.rejected.push_back(score_failure{1, "", "", "", ec::malformed_item,
-                                         "bad"});
+  batch.rejected.push_back(
+    score_failure{1, "", "", "", ec::malformed_item, "bad"});
   auto r = ts.score(spawn_coordinator(ts.sys), batch);
   REQUIRE_FALSE(r);
   CHECK(r.error() == ec::invalid_batch);

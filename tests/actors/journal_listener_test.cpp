@@ -17,8 +17,8 @@
 #include "tests/fixtures/actor_test_system.hpp"
 #include "tests/fixtures/batch_checks.hpp"
 #include "tests/fixtures/file_text.hpp"
-#include "tests/fixtures/scratch_directory.hpp"
 #include "tests/fixtures/llm_test_setup.hpp"
+#include "tests/fixtures/scratch_directory.hpp"
 #include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
@@ -34,9 +34,10 @@ batch_request short_answers() {
   batch_request batch;
   batch.session_id = "host-batch";
   for (size_t i = 0; i < answer_count; ++i) {
-    batch.answers.push_back(test::short_answer(
-      "q" + std::to_string(i), "sunlight makes glucose, step " + std::to_string(i),
-      {"sunlight", "chlorophyll", "glucose"}));
+    batch.answers.push_back(
+      test::short_answer("q" + std::to_string(i),
+                         "sunlight makes glucose, step " + std::to_string(i),
+                         {"sunlight", "chlorophyll", "glucose"}));
     batch.answers.back().index = i;
     batch.answers.back().answer_id = "a" + std::to_string(i);
   }

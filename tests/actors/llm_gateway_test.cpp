@@ -17,8 +17,8 @@
 #include "scoring/prompts.hpp"
 #include "tests/fixtures/actor_test_system.hpp"
 #include "tests/fixtures/deterministic_system.hpp"
-#include "tests/fixtures/scripted_chat_backend.hpp"
 #include "tests/fixtures/llm_test_setup.hpp"
+#include "tests/fixtures/scripted_chat_backend.hpp"
 #include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
@@ -132,10 +132,10 @@ struct scripted_fixture {
 
   /// Runs until every reply in `replies` is in; returns the simulated time
   /// from `since` to the last of them.
-  caf::timespan
-  run_until_all(const std::vector<
-                  std::shared_ptr<test::pending_reply<gateway_reply>>>& replies,
-                caf::actor_clock::time_point since) {
+  caf::timespan run_until_all(
+    const std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>>&
+      replies,
+    caf::actor_clock::time_point since) {
     auto last = since;
     for (const auto& reply : replies) {
       REQUIRE(ds.run_until(*reply));
@@ -459,7 +459,8 @@ TEST_CASE("gateway logs a 429 pause and the circuit opening and closing",
   CHECK(log.find("grader: llm_gateway opened the circuit after 2 transient "
                  "failures in a row; calls wait 100 ms\n")
         != std::string::npos);
-  CHECK(log.find("grader: llm_gateway closed the circuit") != std::string::npos);
+  CHECK(log.find("grader: llm_gateway closed the circuit")
+        != std::string::npos);
   // No request text reaches the log.
   CHECK(log.find("secret") == std::string::npos);
 }

@@ -127,9 +127,16 @@ TEST_CASE("service survives every fault kind mixed in one batch",
                                      "glucose.");
   };
   auto r = f.score({
-    with("hang"), with("slow"), with("429*1"), with("500*1"), with("503*1"),
-    with("401"), with("malformed_body*1"), with("malformed_content"),
-    with("out_of_range"), with("reset*1"),
+    with("hang"),
+    with("slow"),
+    with("429*1"),
+    with("500*1"),
+    with("503*1"),
+    with("401"),
+    with("malformed_body*1"),
+    with("malformed_content"),
+    with("out_of_range"),
+    with("reset*1"),
     photosynthesis("healthy", "Chlorophyll turns sunlight into glucose."),
   });
   REQUIRE(r.results.size() == 11);
@@ -176,8 +183,8 @@ TEST_CASE("service replies by the deadline while the endpoint hangs",
   service_fixture f{settings};
   std::vector<answer> answers;
   for (int i = 0; i < 5; ++i)
-    answers.push_back(photosynthesis("h" + std::to_string(i),
-                                     "[[fault:hang]] sunlight " + std::to_string(i)));
+    answers.push_back(photosynthesis(
+      "h" + std::to_string(i), "[[fault:hang]] sunlight " + std::to_string(i)));
   auto started = std::chrono::steady_clock::now();
   auto r = f.score(answers, batch_options{0, 300, 0, true});
   auto took = std::chrono::steady_clock::now() - started;
@@ -215,8 +222,8 @@ TEST_CASE("service handles each fault kind alone", "[actors][llm]") {
   for (const auto& c : cases) {
     INFO(c.fault);
     service_fixture f;
-    auto r = f.score({photosynthesis(
-      "q", "[[fault:" + c.fault + "]] chlorophyll and sunlight")});
+    auto r = f.score({photosynthesis("q", "[[fault:" + c.fault
+                                            + "]] chlorophyll and sunlight")});
     REQUIRE(r.results.size() == 1);
     const auto& x = r.results[0];
     CHECK(x.verdict.by == c.by);

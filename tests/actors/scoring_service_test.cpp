@@ -89,8 +89,7 @@ TEST_CASE("service scoring one answer at a time gives the parallel results",
   caf::anon_send_exit(sequential_service, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("service makes up a session id when the batch has none",
-          "[actors]") {
+TEST_CASE("service makes up a session id when the batch has none", "[actors]") {
   test::test_system ts;
   auto service = spawn_scoring_service(ts.sys, config{});
   auto r = ts.score(service, numbered_batch("", 2));

@@ -37,11 +37,11 @@ namespace {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool under_sanitizer = true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 constexpr bool under_sanitizer = true;
-#else
+#  else
 constexpr bool under_sanitizer = false;
-#endif
+#  endif
 #else
 constexpr bool under_sanitizer = false;
 #endif
@@ -89,9 +89,19 @@ config soak_settings() {
 // its score is clamped); a `*1` fault passes on the retry, and the LLM
 // grades.
 const std::vector<std::string> fault_kinds{
-  "hang",  "slow",  "500",     "503",              "401",
-  "reset", "500*1", "503*1",   "reset*1",          "malformed_body*1",
-  "malformed_body", "malformed_content",           "out_of_range",
+  "hang",
+  "slow",
+  "500",
+  "503",
+  "401",
+  "reset",
+  "500*1",
+  "503*1",
+  "reset*1",
+  "malformed_body*1",
+  "malformed_body",
+  "malformed_content",
+  "out_of_range",
 };
 
 bool falls_back(const std::string& fault) {
@@ -129,7 +139,7 @@ std::vector<planned_answer> plan_batch(size_t batch, std::mt19937& random,
     switch (type_of(random)) {
       case 0:
         x.item = test::multiple_choice(
-            id, std::string(1, 'A' + letter_of(random)), "B");
+          id, std::string(1, 'A' + letter_of(random)), "B");
         break;
       case 1:
         x.item = test::true_false(id, letter_of(random) % 2 ? "True" : "False",
@@ -137,8 +147,8 @@ std::vector<planned_answer> plan_batch(size_t batch, std::mt19937& random,
         break;
       default: {
         std::string text = letter_of(random) % 2
-                               ? "Chlorophyll turns sunlight into glucose"
-                               : "Plants need sunlight";
+                             ? "Chlorophyll turns sunlight into glucose"
+                             : "Plants need sunlight";
         text += " (answer " + id + ").";
         if (short_answers++ % 4 == 3) {
           x.fault = fault_kinds[(short_answers / 4) % fault_kinds.size()];
@@ -190,10 +200,10 @@ llm_stats gateway_stats(test::test_system& ts,
   caf::scoped_actor self{ts.sys};
   llm_stats result;
   self->request(service, 5s, stats_atom_v)
-      .receive([&](const llm_stats& x) { result = x; },
-               [&](const caf::error& err) {
-                 FAIL("no stats from the service: " << caf::to_string(err));
-               });
+    .receive([&](const llm_stats& x) { result = x; },
+             [&](const caf::error& err) {
+               FAIL("no stats from the service: " << caf::to_string(err));
+             });
   return result;
 }
 
@@ -211,8 +221,8 @@ TEST_CASE("service scores 200 faulty batches back to back and returns to its "
   test::judge_fixture judge{2ms};
   test::test_system ts;
   auto settings = soak_settings();
-  auto service
-      = spawn_scoring_service(ts.sys, settings, judge.backend(max_connections));
+  auto service = spawn_scoring_service(ts.sys, settings,
+                                       judge.backend(max_connections));
   // A round trip through the service to its gateway: both are up, so the
   // count of running actors is the idle service's.
   gateway_stats(ts, service);
@@ -264,7 +274,7 @@ TEST_CASE("service scores 200 faulty batches back to back and returns to its "
       if (result.fallback_reason == fallback_reasons::answer_timeout
           || result.fallback_reason == fallback_reasons::deadline
           || result.verdict.feedback.find("did not answer in time")
-                 != std::string::npos)
+               != std::string::npos)
         ++gave_up;
       if (!result.fallback_reason.empty())
         CHECK(is_fallback_reason(result.fallback_reason));
@@ -275,8 +285,8 @@ TEST_CASE("service scores 200 faulty batches back to back and returns to its "
           // Rules decide these whatever the LLM does; only their
           // explanation needs it.
           auto expected = x.type == question_type::multiple_choice
-                              ? scoring::grade_multiple_choice(x)
-                              : scoring::grade_true_false(x);
+                            ? scoring::grade_multiple_choice(x)
+                            : scoring::grade_true_false(x);
           CHECK(result.verdict.by == graded_by::rules);
           CHECK(result.verdict.score == expected.score);
           CHECK(result.verdict.is_correct == expected.is_correct);

@@ -66,8 +66,8 @@ std::pair<int, int> descriptors(pid_t pid) {
 TEST_CASE("grader score --llm-url scores a mixed batch through grader judge",
           "[apps][llm]") {
   judge_run run;
-  auto code = run.grader("score --llm-url " + run.url() + " "
-                         GRADER_SOURCE_DIR "/examples/mixed.json");
+  auto code = run.grader("score --llm-url " + run.url()
+                         + " " GRADER_SOURCE_DIR "/examples/mixed.json");
   REQUIRE(code == 0);
   auto out = json::parse(run.out());
   auto answers = json::parse(slurp(GRADER_SOURCE_DIR "/examples/mixed.json"));
@@ -104,19 +104,19 @@ TEST_CASE("grader score takes the LLM settings from the environment, flags "
   judge_run run;
   auto small = std::string{GRADER_SOURCE_DIR "/examples/small.json"};
   SECTION("GRADER_LLM_URL and GRADER_MODEL") {
-    REQUIRE(run.grader("score --no-explain " + small,
-                       "GRADER_LLM_URL=" + run.url()
-                         + " GRADER_MODEL=env-model")
-            == 0);
+    REQUIRE(
+      run.grader("score --no-explain " + small,
+                 "GRADER_LLM_URL=" + run.url() + " GRADER_MODEL=env-model")
+      == 0);
     auto out = json::parse(run.out());
     CHECK(out["metrics"]["llm"] == "env-model at " + run.url());
     CHECK(out["metrics"]["llm_calls"] == 2);
   }
   SECTION("OPENAI_BASE_URL, and a flag beating the environment") {
-    REQUIRE(run.grader("score --no-explain --model flag-model " + small,
-                       "OPENAI_BASE_URL=" + run.url()
-                         + " GRADER_MODEL=env-model")
-            == 0);
+    REQUIRE(
+      run.grader("score --no-explain --model flag-model " + small,
+                 "OPENAI_BASE_URL=" + run.url() + " GRADER_MODEL=env-model")
+      == 0);
     auto out = json::parse(run.out());
     CHECK(out["metrics"]["llm"] == "flag-model at " + run.url());
   }
@@ -133,8 +133,9 @@ TEST_CASE("grader score says so when the LLM fails and falls back to rules",
           "[apps][llm]") {
   judge_run run;
   // Port 1 on loopback: nothing listens there.
-  auto code = run.grader("score --retries 0 --llm-url http://127.0.0.1:1/v1 "
-                         GRADER_SOURCE_DIR "/examples/small.json");
+  auto code = run.grader(
+    "score --retries 0 --llm-url http://127.0.0.1:1/v1 " GRADER_SOURCE_DIR
+    "/examples/small.json");
   CHECK(code == 0);
   auto out = json::parse(run.out());
   size_t fallbacks = 0;
@@ -149,9 +150,9 @@ TEST_CASE("grader score says so when the LLM fails and falls back to rules",
   auto err = run.err();
   CHECK(err.find("grader: warning: LLM calls failed") != std::string::npos);
   // The summary names the causes.
-  CHECK(err.find("grader: fallbacks: " + std::to_string(fallbacks)
-                 + " llm_error\n")
-        != std::string::npos);
+  CHECK(
+    err.find("grader: fallbacks: " + std::to_string(fallbacks) + " llm_error\n")
+    != std::string::npos);
   CHECK(err.find("connect_failed") != std::string::npos);
   CHECK(out["metrics"]["llm_error"].get<std::string>().find("connect_failed")
         != std::string::npos);
@@ -190,8 +191,7 @@ TEST_CASE("grader judge serves HTTPS that grader score trusts with --ca-file",
     CHECK(out["results"][3]["graded_by"] == "fallback");
   }
   SECTION("accepted unchecked with --insecure, loudly") {
-    REQUIRE(run.grader("score --insecure --llm-url " + url + " " + small)
-            == 0);
+    REQUIRE(run.grader("score --insecure --llm-url " + url + " " + small) == 0);
     CHECK(run.err().find("NOT checked") != std::string::npos);
     auto out = json::parse(run.out());
     CHECK(out["results"][3]["graded_by"] == "llm");
@@ -205,8 +205,8 @@ TEST_CASE("grader score --llm-url with a query string posts to the path "
           "[apps][llm]") {
   judge_run run;
   auto url = run.url() + "?api-version=2024-06-01";
-  REQUIRE(run.grader("score --no-explain --llm-url '" + url + "' "
-                     GRADER_SOURCE_DIR "/examples/small.json")
+  REQUIRE(run.grader("score --no-explain --llm-url '" + url
+                     + "' " GRADER_SOURCE_DIR "/examples/small.json")
           == 0);
   auto out = json::parse(run.out());
   CHECK_FALSE(out["metrics"].contains("llm_error"));

@@ -106,8 +106,8 @@ TEST_CASE("output file follows a symbolic link and replaces what it points "
   CHECK(slurp(s.dir / "real.json") == "new");
   // A link to nothing yet creates its target.
   fs::create_symlink("later.json", s.dir / "dangling.json");
-  CHECK(grader::app::write_file_atomically(s.dir / "dangling.json", "x")
-          .empty());
+  CHECK(
+    grader::app::write_file_atomically(s.dir / "dangling.json", "x").empty());
   CHECK(fs::is_symlink(s.dir / "dangling.json"));
   CHECK(slurp(s.dir / "later.json") == "x");
 }

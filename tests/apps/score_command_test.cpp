@@ -46,9 +46,9 @@ struct scratch : grader::test::scratch_directory {
   /// `stdin_path`, killed after 10 s (exit code 137) should it hang.
   outcome grader_reading(const std::string& args,
                          const std::string& stdin_path) {
-    auto command = "cd '" + dir.string() + "' && timeout -s KILL 10 '"
-                   GRADER_BINARY "' " + args + " < '" + stdin_path
-                   + "' > stdout 2> stderr";
+    auto command = "cd '" + dir.string()
+                   + "' && timeout -s KILL 10 '" GRADER_BINARY "' " + args
+                   + " < '" + stdin_path + "' > stdout 2> stderr";
     auto status = std::system(command.c_str());
     REQUIRE(WIFEXITED(status));
     return {WEXITSTATUS(status), slurp(dir / "stdout"), slurp(dir / "stderr")};
@@ -59,8 +59,7 @@ const std::string examples = GRADER_SOURCE_DIR "/examples/";
 
 } // namespace
 
-TEST_CASE("grader score scores every answer of examples/mixed.json",
-          "[apps]") {
+TEST_CASE("grader score scores every answer of examples/mixed.json", "[apps]") {
   scratch s;
   auto run = s.grader("score " + examples + "mixed.json");
   REQUIRE(run.exit_code == 0);
@@ -245,9 +244,10 @@ TEST_CASE("grader score stops reading at --max-input-bytes, even an endless "
   SECTION("a FIFO still reads to its end") {
     auto fifo = (s.dir / "fifo").string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    auto command = "cd '" + s.dir.string() + "' && (cat '" + examples
-                   + "small.json' > fifo &) && timeout -s KILL 10 '"
-                     GRADER_BINARY "' score --quiet fifo > stdout";
+    auto command
+      = "cd '" + s.dir.string() + "' && (cat '" + examples
+        + "small.json' > fifo &) && timeout -s KILL 10 '" GRADER_BINARY
+          "' score --quiet fifo > stdout";
     REQUIRE(std::system(command.c_str()) == 0);
     CHECK(json::parse(slurp(s.dir / "stdout"))["batch_stats"]["total_count"]
           == 5);
@@ -295,7 +295,8 @@ TEST_CASE("grader score reports hostile bytes in the input instead of losing "
           == "difficulty is out of range: 1e400");
   }
   SECTION("a one-line batch document followed by a stray line") {
-    auto document = json{{"answers", json::parse(slurp(examples + "small.json"))}};
+    auto document
+      = json{{"answers", json::parse(slurp(examples + "small.json"))}};
     auto run = s.grader("score -", document.dump() + "\n{\"stray\": 1}");
     CHECK(run.exit_code == 2);
     CHECK(run.out.empty());
@@ -304,8 +305,8 @@ TEST_CASE("grader score reports hostile bytes in the input instead of losing "
              "the batch document: \"{\"stray\": 1}\"\n");
   }
   SECTION("a second answers key") {
-    auto document = json{{"answers", json::parse(slurp(examples + "small.json"))}}
-                      .dump();
+    auto document
+      = json{{"answers", json::parse(slurp(examples + "small.json"))}}.dump();
     document.pop_back();
     auto run = s.grader("score -", document + ", \"answers\": []}");
     CHECK(run.exit_code == 2);
@@ -379,8 +380,8 @@ TEST_CASE("grader score --resume refuses a journal value grader never wrote",
   scratch s;
   auto small = examples + "small.json";
   REQUIRE(s.grader("score --quiet --journal j.jsonl " + small).exit_code == 0);
-  auto first = json::parse(slurp(s.dir / "j.jsonl").substr(
-    0, slurp(s.dir / "j.jsonl").find('\n')));
+  auto first = json::parse(
+    slurp(s.dir / "j.jsonl").substr(0, slurp(s.dir / "j.jsonl").find('\n')));
   SECTION("a score of 12345") {
     first["score"] = 12345;
     spit(s.dir / "j.jsonl", first.dump() + "\n");
@@ -425,7 +426,8 @@ TEST_CASE("grader score --retry-failed refuses an earlier output it cannot "
     CHECK(run.exit_code == 2);
     CHECK(run.err
           == "grader: earlier.json: the earlier output is of a batch of 5 "
-             "answers, " + examples + "mixed.json holds 36\n");
+             "answers, "
+               + examples + "mixed.json holds 36\n");
   }
 }
 
@@ -475,8 +477,9 @@ TEST_CASE("grader score refuses a batch of more than --max-answers items",
   zeros += "]";
   auto run = s.grader("score -q --max-answers 20 -", zeros);
   CHECK(run.exit_code == 2);
-  CHECK(run.err == "grader: standard input: more than 20 answers "
-                   "(--max-answers)\n");
+  CHECK(run.err
+        == "grader: standard input: more than 20 answers "
+           "(--max-answers)\n");
   std::string lines;
   for (int i = 0; i < 21; ++i)
     lines += "{\"user_id\": \"u\", \"question_id\": \"q\", "
@@ -484,8 +487,9 @@ TEST_CASE("grader score refuses a batch of more than --max-answers items",
              "\"correct_answer\": \"true\"}\n";
   run = s.grader("score -q --max-answers 20 -", lines);
   CHECK(run.exit_code == 2);
-  CHECK(run.err == "grader: standard input: more than 20 answers "
-                   "(--max-answers)\n");
+  CHECK(run.err
+        == "grader: standard input: more than 20 answers "
+           "(--max-answers)\n");
   lines.erase(lines.rfind('{'));
   run = s.grader("score -q --max-answers 20 -", lines);
   CHECK(run.exit_code == 0);

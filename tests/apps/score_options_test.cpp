@@ -16,10 +16,10 @@
 #include "tests/fixtures/child_process.hpp"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using grader::test::child_process;
 using grader::test::judge_run;
 using grader::test::slurp;
+using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
@@ -68,7 +68,8 @@ TEST_CASE("grader score --format jsonl pipes 2000 answers with progress on "
   judge_run run;
   write(run.dir / "batch.json", make_batch(2000).dump());
   auto code = run.grader("score - --format jsonl --progress always --no-explain"
-                         " < '" + (run.dir / "batch.json").string() + "'");
+                         " < '"
+                         + (run.dir / "batch.json").string() + "'");
   REQUIRE(code == 0);
   // stdout: only JSON lines, one per answer, then the summary.
   auto lines = json_lines(run.out());
@@ -92,8 +93,7 @@ TEST_CASE("grader score --quiet keeps stderr empty and --progress never "
   REQUIRE(run.grader("score --quiet " + examples + "small.json") == 0);
   CHECK(run.err().empty());
   CHECK(json::parse(run.out())["batch_stats"]["total_count"] == 5);
-  REQUIRE(run.grader("score --progress never " + examples + "small.json")
-          == 0);
+  REQUIRE(run.grader("score --progress never " + examples + "small.json") == 0);
   CHECK(run.err().find("answers 5/5") == std::string::npos);
   CHECK(run.err().find("grader: scored 5 of 5 answers") != std::string::npos);
 }
@@ -132,10 +132,10 @@ TEST_CASE("grader score takes settings from --config, below the environment "
   }
   SECTION("an unknown setting") {
     write(config, "speed = 11\n");
-    CHECK(run.grader("score --config '" + config.string() + "' " + small)
-          == 2);
-    CHECK(run.err() == "grader: config file '" + config.string()
-                         + "': unknown setting 'speed'\n");
+    CHECK(run.grader("score --config '" + config.string() + "' " + small) == 2);
+    CHECK(run.err()
+          == "grader: config file '" + config.string()
+               + "': unknown setting 'speed'\n");
     CHECK(run.out().empty());
   }
   SECTION("a missing file") {
@@ -196,8 +196,8 @@ TEST_CASE("grader score --resume after SIGKILL scores no answer twice",
   write(batch, make_batch(24, "", true).dump());
   {
     child_process first{GRADER_BINARY,
-                        {"score", "--llm-url", run.url(), "--concurrency",
-                         "2", "--journal", journal, "--quiet", batch},
+                        {"score", "--llm-url", run.url(), "--concurrency", "2",
+                         "--journal", journal, "--quiet", batch},
                         (run.dir / "first.err").string(),
                         (run.dir / "first.out").string()};
     // Wait until some answers are journaled, then crash the run.
@@ -263,9 +263,9 @@ TEST_CASE("grader score --retry-failed re-scores only the failures",
   judge_run healthy;
   auto batch = (healthy.dir / "batch.json").string();
   write(batch, batch_json.dump());
-  REQUIRE(healthy.grader("score --quiet --no-explain --llm-url "
-                         + healthy.url() + " --retry-failed '"
-                         + earlier.string() + "' '" + batch + "'")
+  REQUIRE(healthy.grader("score --quiet --no-explain --llm-url " + healthy.url()
+                         + " --retry-failed '" + earlier.string() + "' '"
+                         + batch + "'")
           == 0);
   auto out = json::parse(healthy.out());
   CHECK(out["results"].size() == 12);
@@ -280,8 +280,8 @@ TEST_CASE("grader score sends the key from --api-key-env and never shows it",
   judge_run run{{"--api-key-env", "JUDGE_KEY"}, "JUDGE_KEY=sk-grader-test-1"};
   auto small = examples + "small.json";
   SECTION("the right key") {
-    REQUIRE(run.grader("score --api-key-env MY_KEY --llm-url " + run.url()
-                         + " " + small,
+    REQUIRE(run.grader("score --api-key-env MY_KEY --llm-url " + run.url() + " "
+                         + small,
                        "MY_KEY=sk-grader-test-1")
             == 0);
     auto out = json::parse(run.out());
@@ -289,8 +289,8 @@ TEST_CASE("grader score sends the key from --api-key-env and never shows it",
     CHECK_FALSE(out["metrics"].contains("llm_error"));
   }
   SECTION("a wrong key: refused at once, and the key shows nowhere") {
-    REQUIRE(run.grader("score --api-key-env MY_KEY --llm-url " + run.url()
-                         + " " + small,
+    REQUIRE(run.grader("score --api-key-env MY_KEY --llm-url " + run.url() + " "
+                         + small,
                        "MY_KEY=sk-wrong-secret")
             == 0);
     auto out = run.out();
@@ -461,15 +461,14 @@ TEST_CASE("grader score --resume and --retry-failed refuse another batch's "
   other["answers"].erase(0);
   for (size_t i = 0; i < other["answers"].size(); ++i)
     other["answers"][i]["answer_id"] = "a" + std::to_string(i);
-  other["answers"].erase(other["answers"].begin() + 6,
-                         other["answers"].end());
+  other["answers"].erase(other["answers"].begin() + 6, other["answers"].end());
   write(second, other.dump());
   REQUIRE(run.grader("score -q --llm-url " + run.url() + " --journal '"
                      + journal + "' -o '" + earlier + "' '" + first + "'")
           == 0);
   auto calls = run.stats()["completions"].get<size_t>();
-  CHECK(run.grader("score -q --llm-url " + run.url() + " --resume '"
-                   + journal + "' '" + second + "'")
+  CHECK(run.grader("score -q --llm-url " + run.url() + " --resume '" + journal
+                   + "' '" + second + "'")
         == 2);
   CHECK(run.err().find("grader: --resume: the journal '") == 0);
   CHECK(run.err().find("is not of this batch: item 0 (id:a0) is question")
@@ -492,8 +491,8 @@ TEST_CASE("grader score --resume scores again the answers a Ctrl-C "
   write(batch, make_batch(12, "", true).dump());
   {
     child_process first{GRADER_BINARY,
-                        {"score", "--llm-url", run.url(), "--concurrency",
-                         "2", "--journal", journal, "--quiet", batch},
+                        {"score", "--llm-url", run.url(), "--concurrency", "2",
+                         "--journal", journal, "--quiet", batch},
                         (run.dir / "first.err").string(),
                         (run.dir / "first.out").string()};
     REQUIRE(run.wait_for_requests());

@@ -19,10 +19,10 @@
 #include "tests/fixtures/child_process.hpp"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using grader::test::child_process;
 using grader::test::judge_run;
 using grader::test::slurp;
+using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {

@@ -127,7 +127,8 @@ TEST_CASE("codec rejects items with wrong JSON types, naming each field",
            "true_false or short_answer)");
   CHECK(batch.rejected[3].message == "user_answer required");
   CHECK(batch.rejected[4].code == ec::malformed_item);
-  CHECK(batch.rejected[4].message == "answer must be a JSON object, got string");
+  CHECK(batch.rejected[4].message
+        == "answer must be a JSON object, got string");
   CHECK(batch.rejected[5].message
         == "difficulty must be an integer from 1 to 10, got 2.5");
 }
@@ -206,9 +207,9 @@ TEST_CASE("codec reports a NUL byte with its position, or fails its line",
           == 0);
   }
   SECTION("in JSON Lines, only the line that holds it fails") {
-    auto batch = read_ok(answer_line("a0") + "\n\0"s + answer_line("a1")
-                         + "\n" + answer_line("a2") + "\0\n"s
-                         + answer_line("a3") + "\n");
+    auto batch = read_ok(answer_line("a0") + "\n\0"s + answer_line("a1") + "\n"
+                         + answer_line("a2") + "\0\n"s + answer_line("a3")
+                         + "\n");
     REQUIRE(batch.answers.size() == 2);
     CHECK(batch.answers[0].answer_id == "a0");
     CHECK(batch.answers[1].answer_id == "a3");
@@ -229,9 +230,9 @@ TEST_CASE("codec reports a NUL byte with its position, or fails its line",
     CHECK(batch.answers[0].answer_id == "a1");
     REQUIRE(batch.rejected.size() == 1);
     CHECK(batch.rejected[0].index == 0);
-    CHECK(batch.rejected[0].message.rfind("line 1 is not valid JSON: column ",
-                                          0)
-          == 0);
+    CHECK(
+      batch.rejected[0].message.rfind("line 1 is not valid JSON: column ", 0)
+      == 0);
   }
 }
 
@@ -307,7 +308,8 @@ TEST_CASE("codec rejects a key given twice", "[codec]") {
   SECTION("in the batch document: the input") {
     auto text = R"({"answers": [)" + answer_line("a0") + R"(], "answers": []})";
     CHECK(read_error(text)
-          == "line 1, column " + std::to_string(text.find("\"answers\": []") + 1)
+          == "line 1, column "
+               + std::to_string(text.find("\"answers\": []") + 1)
                + ": answers is given twice");
     CHECK(read_error(R"({"session_id": "a",)"
                      "\n"
@@ -317,7 +319,8 @@ TEST_CASE("codec rejects a key given twice", "[codec]") {
   SECTION("in an answer: that answer, naming the field") {
     auto batch = read_ok(
       "[" + answer_line("a0", R"(, "user_answer": "F")") + ", "
-      + answer_line("a1", R"(, "correct_keywords": ["x"], "tags": {"k": 1, "k": 2})")
+      + answer_line("a1",
+                    R"(, "correct_keywords": ["x"], "tags": {"k": 1, "k": 2})")
       + ", " + answer_line("a2") + "]");
     REQUIRE(batch.answers.size() == 1);
     CHECK(batch.answers[0].answer_id == "a2");
@@ -351,8 +354,9 @@ TEST_CASE("codec fails only the line or answer that is not valid UTF-8",
     CHECK(batch.rejected[0].message == "category is not valid UTF-8");
   }
   SECTION("in a batch document") {
-    auto batch = read_ok("[" + bad + ", " + answer_line("a1")
-                         + ", {\"user_answer\": \"\xC3\x28\", \"k\xED\xA0\x80\": 1}]");
+    auto batch
+      = read_ok("[" + bad + ", " + answer_line("a1")
+                + ", {\"user_answer\": \"\xC3\x28\", \"k\xED\xA0\x80\": 1}]");
     REQUIRE(batch.answers.size() == 1);
     REQUIRE(batch.rejected.size() == 2);
     CHECK(batch.rejected[0].message == "category is not valid UTF-8");
@@ -379,8 +383,9 @@ TEST_CASE("codec escapes the input it quotes in messages", "[codec]") {
 TEST_CASE("codec refuses nesting deeper than 64 levels", "[codec]") {
   CHECK(read_error(std::string(100, '[') + std::string(100, ']'))
         == "line 1, column 65: nesting deeper than 64 levels");
-  CHECK(read_ok("[" + answer_line("a0", R"(, "x": )" + std::string(60, '[')
-                                          + std::string(60, ']'))
+  CHECK(read_ok("["
+                + answer_line("a0", R"(, "x": )" + std::string(60, '[')
+                                      + std::string(60, ']'))
                 + "]")
           .answers.size()
         == 1);

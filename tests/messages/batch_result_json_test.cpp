@@ -80,8 +80,9 @@ TEST_CASE("codec reads an earlier output written as JSON Lines", "[codec]") {
   auto x = sample_batch_result();
   CHECK(read_result_ok(as_json_lines(x)) == x);
   SECTION("lines in any order come back in index order") {
-    auto text = write_summary_line(x) + "\n\n" + write_outcome_line(x.results[1])
-                + "\n" + write_outcome_line(x.failures[0]) + "\n"
+    auto text = write_summary_line(x) + "\n\n"
+                + write_outcome_line(x.results[1]) + "\n"
+                + write_outcome_line(x.failures[0]) + "\n"
                 + write_outcome_line(x.results[0]);
     CHECK(read_result_ok(text) == x);
   }
@@ -182,8 +183,7 @@ TEST_CASE("codec refuses an earlier output that disagrees with its own "
   }
 }
 
-TEST_CASE("codec writes the batch result in the documented layout",
-          "[codec]") {
+TEST_CASE("codec writes the batch result in the documented layout", "[codec]") {
   batch_result r;
   r.session_id = "s-9";
   score_result ok;
@@ -242,4 +242,5 @@ TEST_CASE("codec writes invalid UTF-8 from a host as replacement characters",
   CHECK(out["failures"][0]["question_id"] == "q\xEF\xBF\xBD(");
 }
 
-// -- hostile input -------------------------------------------------------------
+// -- hostile input
+// -------------------------------------------------------------

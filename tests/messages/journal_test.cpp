@@ -246,4 +246,3 @@ TEST_CASE("journal reader keeps the latest line of each answer", "[codec]") {
   REQUIRE(journal.by_key.size() == 1);
   CHECK(std::holds_alternative<score_result>(journal.by_key.at("id:a0")));
 }
-

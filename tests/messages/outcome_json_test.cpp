@@ -184,10 +184,10 @@ TEST_CASE("codec refuses outcome lines with values grader never writes",
     CHECK(read_line_error(line.substr(0, explanation) + "\xFF"
                           + line.substr(explanation))
           == "explanation is not valid UTF-8");
-    CHECK(read_line_error(line + "\0"s).rfind(
-            "not valid JSON at column " + std::to_string(line.size() + 1)
-              + ": unexpected text after the value: \"\\x00\"",
-            0)
+    CHECK(read_line_error(line + "\0"s)
+            .rfind("not valid JSON at column " + std::to_string(line.size() + 1)
+                     + ": unexpected text after the value: \"\\x00\"",
+                   0)
           == 0);
     CHECK(read_line_error(line.substr(0, 8) + "\0"s)
           == "not valid JSON at column 9: unexpected NUL byte (\\x00)");

@@ -283,8 +283,7 @@ TEST_CASE("resume finds the first item whose question, user or session "
   }
   SECTION("another user") {
     std::get<score_result>(earlier["id:a1"]).user_id = "u-other";
-    CHECK(first_difference(batch, earlier, "the journal").find("item 1 ")
-          == 0);
+    CHECK(first_difference(batch, earlier, "the journal").find("item 1 ") == 0);
   }
   SECTION("another session") {
     std::get<score_result>(earlier["id:a3"]).session_id = "s-other";

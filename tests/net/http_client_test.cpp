@@ -19,8 +19,8 @@ using namespace std::string_literals;
 TEST_CASE("http client posts a chat completion and gets a JSON 200", "[net]") {
   judge_server judge{judge_options()};
   http_client client;
-  auto outcome = send_sync(
-      client, chat_request(base_url(judge.port()), "Score this answer."));
+  auto outcome = send_sync(client, chat_request(base_url(judge.port()),
+                                                "Score this answer."));
   auto& response = response_of(outcome);
   CHECK(response.status == 200);
   CHECK(response.header("content-type") == "application/json");
@@ -29,15 +29,15 @@ TEST_CASE("http client posts a chat completion and gets a JSON 200", "[net]") {
   CHECK(response.header("content-length")
         == std::to_string(response.body.size()));
   CHECK(std::holds_alternative<grader::scoring::chat_reply>(
-      decode_chat_reply(response.body)));
+    decode_chat_reply(response.body)));
   CHECK(judge.stats().completions == 1);
 }
 
 TEST_CASE("http client reads the judge's counters with GET /stats", "[net]") {
   judge_server judge{judge_options()};
   http_client client;
-  auto outcome
-      = send_sync(client, get_request(base_url(judge.port()) + "/stats"));
+  auto outcome = send_sync(client,
+                           get_request(base_url(judge.port()) + "/stats"));
   auto& response = response_of(outcome);
   CHECK(response.status == 200);
   CHECK(response.body.find("\"connections_accepted\":1") != std::string::npos);
@@ -54,7 +54,7 @@ TEST_CASE("http client calls back on an I/O thread, which may send again",
   client.send(get_request(url), [&](http_outcome) {
     client.send(get_request(url), [&, test_thread](http_outcome x) {
       second.set_value(
-          {std::move(x), std::this_thread::get_id() != test_thread});
+        {std::move(x), std::this_thread::get_id() != test_thread});
     });
   });
   auto result = second.get_future();
@@ -92,10 +92,11 @@ TEST_CASE("http client refuses a URL with a fragment instead of dropping it",
   judge_server judge{judge_options()};
   http_client client;
   auto outcome = send_sync(
-      client, get_request(base_url(judge.port()) + "/health#section"));
+    client, get_request(base_url(judge.port()) + "/health#section"));
   auto& error = error_of(outcome);
   CHECK(error.code == http_errc::invalid_url);
-  CHECK_THAT(error.message, Catch::Contains("a fragment (#...) is not allowed"));
+  CHECK_THAT(error.message,
+             Catch::Contains("a fragment (#...) is not allowed"));
   CHECK(judge.stats().connections_accepted == 0);
 }
 
@@ -105,11 +106,10 @@ TEST_CASE("http client refuses header values with CR, LF or NUL and sends "
   canned_server server{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"};
   http_client client;
   auto url = base_url(server.port()) + "/";
-  for (const auto& value :
-       {std::string("Bearer sk-1\r\nX-Injected-Key: yes"),
-        std::string("Bearer sk-1\nX-Injected-Key: yes"),
-        std::string("Bearer sk-1\rX-Injected-Key: yes"),
-        "Bearer sk-1\0X-Injected-Key: yes"s}) {
+  for (const auto& value : {std::string("Bearer sk-1\r\nX-Injected-Key: yes"),
+                            std::string("Bearer sk-1\nX-Injected-Key: yes"),
+                            std::string("Bearer sk-1\rX-Injected-Key: yes"),
+                            "Bearer sk-1\0X-Injected-Key: yes"s}) {
     auto request = get_request(url);
     request.headers = {{"Authorization", value}};
     auto outcome = send_sync(client, request);
@@ -150,8 +150,8 @@ TEST_CASE("http client destructor ends hanging and queued requests with "
     http_client_options client_options;
     client_options.max_connections_per_host = 1;
     http_client client{client_options};
-    hanging = send_async(
-        client, chat_request(base_url(judge.port()), "[[fault:hang]]", 30s));
+    hanging = send_async(client, chat_request(base_url(judge.port()),
+                                              "[[fault:hang]]", 30s));
     queued = send_async(client, chat_request(base_url(judge.port()),
                                              "waits for the connection"));
     // Let the first request reach the judge.

@@ -36,7 +36,7 @@ TEST_CASE("parse_http_response reads what a server sends as the client does",
   }
   SECTION("no body after a HEAD request, whatever Content-Length says") {
     auto outcome = parse_http_response(
-        "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", 16, true);
+      "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", 16, true);
     CHECK(response_of(outcome).body.empty());
   }
   SECTION("bytes ending before the response does") {
@@ -50,8 +50,7 @@ TEST_CASE("parse_http_response reads what a server sends as the client does",
     }
   }
   SECTION("bytes that are not HTTP") {
-    for (auto text : {"SSH-2.0-OpenSSH_9.2\r\n\r\n",
-                      "HTTP/1.1 abc OK\r\n\r\n",
+    for (auto text : {"SSH-2.0-OpenSSH_9.2\r\n\r\n", "HTTP/1.1 abc OK\r\n\r\n",
                       "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
                       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
                       "\r\nzz\r\n"}) {
@@ -66,7 +65,8 @@ TEST_CASE("parse_http_response reads what a server sends as the client does",
                       "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n"s,
                       "HTTP/1.1 200 OK\r\n\r\n" + big,
                       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                      "11\r\n" + big + "\r\n0\r\n\r\n"}) {
+                      "11\r\n"
+                        + big + "\r\n0\r\n\r\n"}) {
       INFO(text);
       auto outcome = parse_http_response(text, 16);
       auto& error = error_of(outcome);
@@ -77,10 +77,11 @@ TEST_CASE("parse_http_response reads what a server sends as the client does",
                   + "\r\nContent-Length: 0\r\n\r\n";
     CHECK(error_of(parse_http_response(header)).code
           == http_errc::response_too_large);
-    CHECK(response_of(parse_http_response(
-              "HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\n"
-              + std::string(16, 'x'), 16))
-              .body.size()
+    CHECK(response_of(
+            parse_http_response("HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\n"
+                                  + std::string(16, 'x'),
+                                16))
+            .body.size()
           == 16);
   }
 }

@@ -115,10 +115,9 @@ TEST_CASE("judge handler counts requests and completions", "[net]") {
   handler.handle("POST", completions, score_body());
   handler.handle("POST", completions, "not json");
   auto stats = json::parse(handler.handle("GET", "/stats", "").body);
-  CHECK(stats
-        == json{{"connections_accepted", 1},
-                {"requests", 3},
-                {"completions", 1}});
+  CHECK(
+    stats
+    == json{{"connections_accepted", 1}, {"requests", 3}, {"completions", 1}});
   CHECK(handler.stats().requests == 3);
 }
 
@@ -158,8 +157,8 @@ TEST_CASE("judge handler obeys each fault directive", "[net]") {
     CHECK(limited.status == 429);
     CHECK(header(limited, "Retry-After") == "1");
     CHECK(json::parse(limited.body)
-          == json{{"error",
-                   {{"message", "rate limited"}, {"type", "rate_limit"}}}});
+          == json{
+            {"error", {{"message", "rate limited"}, {"type", "rate_limit"}}}});
     CHECK(respond("[[fault:500]]").status == 500);
     CHECK(respond("[[fault:503]]").status == 503);
     CHECK(respond("[[fault:401]]").status == 401);

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
-#include <random>
 #include <future>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -131,17 +131,16 @@ std::string status_line(const std::string& reply) {
 
 } // namespace
 
-TEST_CASE("judge server answers a score request with a score object",
-          "[net]") {
+TEST_CASE("judge server answers a score request with a score object", "[net]") {
   judge_server server{judge_server_options{}};
   REQUIRE(server.port() != 0);
   sync_http client{server.port()};
   REQUIRE_FALSE(client.connect_error());
   auto result = client.post(score_body());
   CHECK(result.response[http::field::content_type] == "application/json");
-  CHECK(verdict_of(result)
-        == scoring::judge_short_answer("Plants need light and water. ",
-                                       keywords));
+  CHECK(
+    verdict_of(result)
+    == scoring::judge_short_answer("Plants need light and water. ", keywords));
 }
 
 TEST_CASE("judge server answers an explanation request with text", "[net]") {
@@ -172,9 +171,8 @@ TEST_CASE("judge server serves a keep-alive connection and counts it",
     auto result = other.get("/stats");
     REQUIRE(status_of(result) == 200);
     CHECK(json::parse(result.response.body())
-          == json{{"connections_accepted", 2},
-                  {"requests", 5},
-                  {"completions", 3}});
+          == json{
+            {"connections_accepted", 2}, {"requests", 5}, {"completions", 3}});
   }
 }
 
@@ -219,9 +217,9 @@ TEST_CASE("judge server answers status faults with error bodies", "[net]") {
   auto limited = client.post(score_body("[[fault:429]]"));
   REQUIRE(status_of(limited) == 429);
   CHECK(limited.response["Retry-After"] == "1");
-  CHECK(json::parse(limited.response.body())
-        == json{{"error",
-                 {{"message", "rate limited"}, {"type", "rate_limit"}}}});
+  CHECK(
+    json::parse(limited.response.body())
+    == json{{"error", {{"message", "rate limited"}, {"type", "rate_limit"}}}});
   for (auto status : {500u, 503u, 401u}) {
     auto directive = "[[fault:" + std::to_string(status) + "]]";
     auto result = client.post(score_body(directive));
@@ -415,9 +413,9 @@ TEST_CASE("judge server answers 400 to bytes that are not HTTP and 431 to a "
     CHECK(status_line(reply) == "HTTP/1.1 400 Bad Request");
   }
   SECTION("a header over 8 KiB") {
-    auto reply = raw_exchange(server.port(),
-                              "GET /health HTTP/1.1\r\nX-Big: "
-                                + std::string(10000, 'x') + "\r\n\r\n");
+    auto reply = raw_exchange(server.port(), "GET /health HTTP/1.1\r\nX-Big: "
+                                               + std::string(10000, 'x')
+                                               + "\r\n\r\n");
     CHECK(status_line(reply) == "HTTP/1.1 431 Request Header Fields Too Large");
     CHECK_THAT(reply, Catch::Contains("request header exceeds 8192 bytes"));
   }

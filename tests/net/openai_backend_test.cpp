@@ -32,10 +32,14 @@ namespace {
 class recording_server {
 public:
   recording_server(unsigned status, std::string body)
-      : status_(status), body_(std::move(body)),
-        server_([this](tcp::socket& socket) { answer(socket); }) {}
+    : status_(status),
+      body_(std::move(body)),
+      server_([this](tcp::socket& socket) { answer(socket); }) {
+  }
 
-  std::string base_url() const { return server_.base_url(); }
+  std::string base_url() const {
+    return server_.base_url();
+  }
 
   /// Each request's line (`POST /v1/chat/completions`) and header lines.
   std::vector<std::vector<std::string>> requests() const {
@@ -61,7 +65,7 @@ private:
       requests_.push_back(std::move(lines));
     }
     http::response<http::string_body> response{
-        static_cast<http::status>(status_), 11};
+      static_cast<http::status>(status_), 11};
     response.set(http::field::content_type, "application/json");
     response.keep_alive(false);
     response.body() = body_;
@@ -113,7 +117,7 @@ TEST_CASE("openai backend joins chat/completions to the path before the "
   recording_server server{200, completion_body()};
   SECTION("an Azure OpenAI base URL with api-version") {
     auto backend = backend_for(
-        server.base_url() + "/openai/deployments/x?api-version=2024-06-01");
+      server.base_url() + "/openai/deployments/x?api-version=2024-06-01");
     auto outcome = complete(*backend);
     REQUIRE(std::holds_alternative<scoring::chat_reply>(outcome));
     auto requests = server.requests();
@@ -164,7 +168,7 @@ TEST_CASE("openai backend shows no control character or query in what it "
   CHECK(failure.status == 400);
   CHECK(failure.message
         == "HTTP 400 from " + server.base_url()
-               + "/v1/chat/completions: \\x1B[2J\\x1B[31mbad request\\x0D");
+             + "/v1/chat/completions: \\x1B[2J\\x1B[31mbad request\\x0D");
   CHECK_FALSE(has_raw_control_byte(failure.message));
   CHECK_THAT(failure.message, !Catch::Contains("secret"));
 }

@@ -50,8 +50,7 @@ TEST_CASE("a chat request survives encoding and decoding", "[net]") {
   CHECK(decoded(decode_chat_request(encode_chat_request(x, "m"))) == x);
 }
 
-TEST_CASE("a chat request's temperature and max_tokens are optional",
-          "[net]") {
+TEST_CASE("a chat request's temperature and max_tokens are optional", "[net]") {
   auto x = decoded(decode_chat_request(
     R"({"messages": [{"role": "user", "content": "hi"}]})"));
   CHECK(x.messages == std::vector<scoring::chat_message>{{"user", "hi"}});
@@ -88,12 +87,12 @@ TEST_CASE("a chat reply encodes with one choice and usage", "[net]") {
   CHECK(body["object"] == "chat.completion");
   CHECK(body["created"].is_number_integer());
   CHECK(body["model"] == "grader-judge");
-  CHECK(body["choices"]
-        == json::array({{{"index", 0},
-                         {"message",
-                          {{"role", "assistant"},
-                           {"content", "{\"score\": 80}"}}},
-                         {"finish_reason", "stop"}}}));
+  CHECK(
+    body["choices"]
+    == json::array(
+      {{{"index", 0},
+        {"message", {{"role", "assistant"}, {"content", "{\"score\": 80}"}}},
+        {"finish_reason", "stop"}}}));
   CHECK(body["usage"]
         == json{{"prompt_tokens", 120},
                 {"completion_tokens", 7},
@@ -124,8 +123,8 @@ TEST_CASE("a chat reply without content is named", "[net]") {
   CHECK(error(decode_chat_reply(R"({"choices": {"0": 1}})")) == missing);
   CHECK(error(decode_chat_reply(R"({"choices": [{"message": "hi"}]})"))
         == missing);
-  CHECK(error(decode_chat_reply(
-          R"({"choices": [{"message": {"content": null}}]})"))
-        == missing);
+  CHECK(
+    error(decode_chat_reply(R"({"choices": [{"message": {"content": null}}]})"))
+    == missing);
   CHECK(error(decode_chat_reply("42")) == missing);
 }

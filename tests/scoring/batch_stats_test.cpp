@@ -67,11 +67,11 @@ TEST_CASE("the average keeps fractions", "[scoring]") {
 TEST_CASE("the batch counts fallback grades and grades needing review",
           "[scoring]") {
   std::vector<grade> grades{
-      scored(100, graded_by::llm),
-      scored(67, graded_by::fallback, true),
-      scored(80, graded_by::fallback, true),
-      scored(0, graded_by::fallback),
-      scored(90, graded_by::llm, true),
+    scored(100, graded_by::llm),
+    scored(67, graded_by::fallback, true),
+    scored(80, graded_by::fallback, true),
+    scored(0, graded_by::fallback),
+    scored(90, graded_by::llm, true),
   };
   CHECK(summarize(grades, 1) == make_stats(6, 5, 1, 337 / 5.0, 3, 0.6, 3, 3));
 }

@@ -25,8 +25,8 @@ const strings keywords = {"light", "water", "glucose"};
 } // namespace
 
 TEST_CASE("the judge gives full keyword coverage at least 90", "[scoring]") {
-  auto verdict = judge_short_answer(
-    "Plants turn light and water into glucose.", keywords);
+  auto verdict = judge_short_answer("Plants turn light and water into glucose.",
+                                    keywords);
   CHECK(verdict.score >= 90);
   CHECK(verdict.score <= 100);
   CHECK(verdict.reasoning
@@ -109,8 +109,7 @@ TEST_CASE("the judge's explanation is the templated one", "[scoring]") {
   CHECK(judge_explanation(x, g) == templated_explanation(x, g));
 }
 
-TEST_CASE("the judge answers a score prompt with a score object",
-          "[scoring]") {
+TEST_CASE("the judge answers a score prompt with a score object", "[scoring]") {
   auto x = short_answer("Plants need light and water.", keywords);
   auto request = short_answer_prompt(x);
   auto reply = judge_reply(request);

@@ -118,7 +118,7 @@ TEST_CASE("keyword matching needs boundaries for digits and Greek and "
   CHECK(match_keywords("\xD0\xBA\xD0\xBE\xD1\x82\xD1\x91\xD0\xBD\xD0\xBE"
                        "\xD0\xBA",
                        {cat_ru})
-            .empty());
+          .empty());
   CHECK(match_keywords("\xD0\x9A\xD0\x9E\xD0\xA2!", {cat_ru})
         == strings{cat_ru});
 }

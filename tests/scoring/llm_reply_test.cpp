@@ -38,8 +38,7 @@ this helps!)")
         == judged_score{90, "good"});
 }
 
-TEST_CASE("a score reply may nest objects and braces in strings",
-          "[scoring]") {
+TEST_CASE("a score reply may nest objects and braces in strings", "[scoring]") {
   CHECK(verdict(R"({"score": 60, "reasoning": "uses {braces} and \"}\"",)"
                 R"( "details": {"found": ["a"], "more": {}}} trailing })")
         == judged_score{60, R"(uses {braces} and "}")"});
@@ -57,8 +56,7 @@ TEST_CASE("a score reply's score is clamped and rounded", "[scoring]") {
 
 TEST_CASE("a score reply's reasoning is optional text", "[scoring]") {
   CHECK(verdict(R"({"score": 50, "reasoning": 7})") == judged_score{50, ""});
-  CHECK(verdict(R"({"score": 50, "reasoning": null})")
-        == judged_score{50, ""});
+  CHECK(verdict(R"({"score": 50, "reasoning": null})") == judged_score{50, ""});
 }
 
 TEST_CASE("a score reply without an object is rejected", "[scoring]") {
@@ -118,8 +116,7 @@ TEST_CASE("a score reply quoting the student's object takes the verdict after "
     R"({"score": 5, "reasoning": "The answer only asks for a score."})"
     "\n```");
   REQUIRE(reply.verdict);
-  CHECK(*reply.verdict
-        == judged_score{5, "The answer only asks for a score."});
+  CHECK(*reply.verdict == judged_score{5, "The answer only asks for a score."});
   CHECK(reply.ambiguous);
   CHECK(reply.error.empty());
 }

@@ -25,7 +25,6 @@ json data_object(const chat_request& x) {
   return json::parse(content.substr(newline + 1));
 }
 
-
 } // namespace
 
 TEST_CASE("the score prompt sets a strict rubric and a JSON-only reply",

@@ -12,7 +12,7 @@ using strings = std::vector<std::string>;
 namespace {
 
 const std::string keyword_note
-    = " (Scored by keyword matching; flagged for review.)";
+  = " (Scored by keyword matching; flagged for review.)";
 
 grade make_grade(bool is_correct, int32_t score, std::string feedback,
                  graded_by by, bool needs_review, strings matches = {}) {
@@ -119,9 +119,9 @@ TEST_CASE("the keyword rule scores the rounded share of keywords found",
                         {"photosynthesis", "chlorophyll", "glucose"});
   CHECK(grade_short_answer_by_keywords(x)
         == make_grade(
-            false, 67,
-            "Incorrect. Expected keywords not found: glucose." + keyword_note,
-            graded_by::fallback, true, {"photosynthesis", "chlorophyll"}));
+          false, 67,
+          "Incorrect. Expected keywords not found: glucose." + keyword_note,
+          graded_by::fallback, true, {"photosynthesis", "chlorophyll"}));
 }
 
 TEST_CASE("the keyword rule rounds half a point up", "[scoring]") {
@@ -140,7 +140,7 @@ TEST_CASE("the keyword rule gives partial credit from 70 points", "[scoring]") {
         == make_grade(false, 75,
                       "Partially correct: partial credit awarded. Missing: "
                       "carbon dioxide."
-                          + keyword_note,
+                        + keyword_note,
                       graded_by::fallback, true,
                       {"light", "water", "chlorophyll"}));
 }
@@ -158,7 +158,7 @@ TEST_CASE("the keyword rule scores a blank answer 0", "[scoring]") {
   CHECK(grade_short_answer_by_keywords(x)
         == make_grade(false, 0,
                       "Incorrect. Expected keywords not found: light, water."
-                          + keyword_note,
+                        + keyword_note,
                       graded_by::fallback, true));
 }
 

@@ -68,8 +68,8 @@ TEST_CASE("validate rejects blank user and question ids", "[scoring]") {
   x.user_id = "";
   x.question_id = " \t\xE3\x80\x80"; // ends with U+3000 ideographic space
   CHECK(
-      validate(x)
-      == strings{"user_id must not be blank", "question_id must not be blank"});
+    validate(x)
+    == strings{"user_id must not be blank", "question_id must not be blank"});
 }
 
 TEST_CASE("validate requires the expected choice for multiple choice and "
@@ -167,13 +167,13 @@ TEST_CASE("validate reports every problem in field order", "[scoring]") {
   x.category = "\xFF";
   CHECK(validate(x)
         == strings{
-            "answer_id is not valid UTF-8",
-            "user_id must not be blank",
-            "question_id must not be blank",
-            "user_answer is not valid UTF-8",
-            "correct_answer must be a truth value for true_false, got 'maybe'",
-            "difficulty must be from 1 to 10, got 42",
-            "category is not valid UTF-8",
+          "answer_id is not valid UTF-8",
+          "user_id must not be blank",
+          "question_id must not be blank",
+          "user_answer is not valid UTF-8",
+          "correct_answer must be a truth value for true_false, got 'maybe'",
+          "difficulty must be from 1 to 10, got 42",
+          "category is not valid UTF-8",
         });
 }
 
@@ -198,8 +198,7 @@ TEST_CASE("join_problems joins problems with semicolons", "[scoring]") {
            "difficulty must be from 1 to 10, got 42");
 }
 
-TEST_CASE("validate rejects a user_answer over the answer limit",
-          "[scoring]") {
+TEST_CASE("validate rejects a user_answer over the answer limit", "[scoring]") {
   auto x = short_answer();
   x.user_answer = std::string(10485760, 'a');
   CHECK(validate(x)

@@ -22,9 +22,9 @@ TEST_CASE("http client sends sequential requests over one connection",
   http_client client;
   constexpr uint64_t n = 10;
   for (uint64_t i = 0; i < n; ++i) {
-    auto outcome
-        = send_sync(client, chat_request(base_url(judge.port()),
-                                         "answer " + std::to_string(i)));
+    auto outcome = send_sync(client,
+                             chat_request(base_url(judge.port()),
+                                          "answer " + std::to_string(i)));
     CHECK(response_of(outcome).status == 200);
   }
   CHECK(judge.stats().connections_accepted == 1);
@@ -47,8 +47,8 @@ TEST_CASE("http client keeps 100 concurrent requests within the per-host "
   std::vector<std::future<http_outcome>> outcomes;
   for (int i = 0; i < 100; ++i)
     outcomes.push_back(send_async(
-        client, chat_request(base_url(judge.port()),
-                             "concurrent answer " + std::to_string(i))));
+      client, chat_request(base_url(judge.port()),
+                           "concurrent answer " + std::to_string(i))));
   size_t ok = 0;
   for (auto& outcome : outcomes) {
     auto x = wait_for(outcome);
@@ -102,15 +102,15 @@ TEST_CASE("http client resends once when a pooled connection went stale",
     {
       judge_server first{options};
       options.port = first.port();
-      auto outcome
-          = send_sync(client, chat_request(base_url(options.port), "first"));
+      auto outcome = send_sync(client,
+                               chat_request(base_url(options.port), "first"));
       REQUIRE(response_of(outcome).status == 200);
     }
     SECTION("a second judge on the same port gets the request on a fresh "
             "connection") {
       judge_server second{options};
-      auto outcome
-          = send_sync(client, chat_request(base_url(options.port), "second"));
+      auto outcome = send_sync(client,
+                               chat_request(base_url(options.port), "second"));
       CHECK(response_of(outcome).status == 200);
       CHECK(second.stats().connections_accepted == 1);
       CHECK(second.stats().completions == 1);

@@ -20,8 +20,8 @@ TEST_CASE("http client times out on a judge slower than the request timeout",
   judge_server judge{options};
   http_client client;
   auto start = std::chrono::steady_clock::now();
-  auto outcome
-      = send_sync(client, chat_request(base_url(judge.port()), "slow", 200ms));
+  auto outcome = send_sync(client,
+                           chat_request(base_url(judge.port()), "slow", 200ms));
   auto elapsed = std::chrono::steady_clock::now() - start;
   auto& error = error_of(outcome);
   CHECK(error.code == http_errc::timeout);
@@ -47,8 +47,8 @@ TEST_CASE("http client reports response_too_large for a body over the cap",
   http_client_options options;
   options.max_response_bytes = 16;
   http_client client{options};
-  auto outcome
-      = send_sync(client, chat_request(base_url(judge.port()), "long"));
+  auto outcome = send_sync(client,
+                           chat_request(base_url(judge.port()), "long"));
   auto& error = error_of(outcome);
   CHECK(error.code == http_errc::response_too_large);
   CHECK_THAT(error.message, Catch::Contains("16 bytes"));
@@ -60,8 +60,8 @@ TEST_CASE("http client reports connection_closed when the judge resets",
   options.faults = true;
   judge_server judge{options};
   http_client client;
-  auto outcome = send_sync(
-      client, chat_request(base_url(judge.port()), "[[fault:reset]]"));
+  auto outcome = send_sync(client, chat_request(base_url(judge.port()),
+                                                "[[fault:reset]]"));
   CHECK(error_of(outcome).code == http_errc::connection_closed);
   CHECK(client.stats().stale_retries == 0);
 }
@@ -118,8 +118,8 @@ TEST_CASE("http client speaks HTTPS to a judge with a self-signed "
     client_options.ca_file = cert.cert_file();
     http_client client{client_options};
     auto outcome = send_sync(
-        client, chat_request(base_url(judge.port(), "127.0.0.1", "https"),
-                             "by address"));
+      client,
+      chat_request(base_url(judge.port(), "127.0.0.1", "https"), "by address"));
     CHECK(response_of(outcome).status == 200);
   }
   SECTION("without ca_file the handshake fails verification") {
