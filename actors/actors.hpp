@@ -3,6 +3,7 @@
 // Every typed actor interface of grader. A reader learns the whole protocol
 // from this file: who accepts which message and what comes back.
 
+#include <string>
 #include <vector>
 
 #include <caf/replies_to.hpp>
@@ -72,7 +73,8 @@ using batch_coordinator_actor = caf::typed_actor<
   caf::reacts_to<deadline_atom>>;
 
 /// The entry actor a host application or a remote client talks to; spawns
-/// one coordinator per batch, so batches run side by side.
+/// one coordinator per batch, so batches run side by side. Killed, it ends
+/// its batches, whose requesters then get no reply.
 using scoring_service_actor = caf::typed_actor<
   // Replies with the batch result.
   caf::replies_to<score_atom, batch_request>::with<batch_result>,
