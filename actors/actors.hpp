@@ -47,6 +47,9 @@ using llm_gateway_actor = caf::typed_actor<
   // (ec::llm_unavailable, ec::llm_refused). Before each retry of a call it
   // tells its requesters (retry_atom and the error, see scorer_actor).
   caf::replies_to<chat_atom, chat_request>::with<gateway_reply>,
+  // The same, waiting for admission at that place (see call_place): the
+  // oldest answer of a batch first, batches in turn, interactive first.
+  caf::replies_to<chat_atom, chat_request, call_place>::with<gateway_reply>,
   // Replies with the counters.
   caf::replies_to<stats_atom>::with<llm_stats>,
   // A backend call ended (sent from the I/O side).

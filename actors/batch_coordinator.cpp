@@ -40,7 +40,7 @@ config effective_settings(config settings, const batch_options& options) {
     settings.deadline = milliseconds{options.deadline_ms};
   if (options.max_live_scorers > 0)
     settings.max_live_scorers = options.max_live_scorers;
-  settings.max_live_scorers = std::max<uint32_t>(settings.max_live_scorers, 1);
+  settings.max_live_scorers = live_scorer_window(settings);
   settings.explain = options.explain;
   return settings;
 }
@@ -239,9 +239,13 @@ void spawn_next(batch_coordinator_pointer self) {
   self->monitor(scorer);
   st.live.emplace(scorer.address(), std::make_pair(i, scorer));
   st.started[i] = self->clock().now();
+  // Answers start in order, so their spawn order is their ticket: the
+  // gateway serves the oldest answer of the batch first. The coordinator's
+  // actor id tells batches apart.
   scoring_task task{st.batch.session_id, st.batch.answers[i],
                     st.settings.explain,
-                    static_cast<uint32_t>(st.settings.answer_timeout.count())};
+                    static_cast<uint32_t>(st.settings.answer_timeout.count()),
+                    call_place{self->id(), i, st.batch.options.priority}};
   self
     ->request(scorer, st.settings.answer_timeout + scorer_grace, score_atom_v,
               std::move(task))

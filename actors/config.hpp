@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -18,11 +19,11 @@ struct config {
   /// Time a whole batch may take; unfinished answers then get fallback
   /// results and the reply goes out at once.
   std::chrono::milliseconds deadline{120'000};
-  /// Most scorers alive at once per batch. Spawning one actor per answer of
+  /// Most scorers alive at once per batch; 0 derives it from the LLM
+  /// concurrency (see live_scorer_window). Spawning one actor per answer of
   /// a large batch all at once is quadratic in CAF 0.17's scheduler, and a
-  /// window also bounds memory; it is kept wider than the LLM concurrency
-  /// so the LLM stays busy.
-  uint32_t max_live_scorers = 256;
+  /// window also bounds memory.
+  uint32_t max_live_scorers = 0;
   /// Whether every answer gets an explanation.
   bool explain = true;
   /// The largest answer the service scores; a larger one is invalid.
@@ -64,5 +65,18 @@ struct config {
   /// from its backend.
   std::string llm_name;
 };
+
+/// The most scorers a batch keeps alive under `settings`: its
+/// `max_live_scorers` when set, else twice the in-flight limit (a scorer has
+/// at most one call in flight, and the other half prepares its next call or
+/// writes its result), at least 256 for answers scored by rules, and at most
+/// 8192, which keeps spawning and memory bounded.
+inline uint32_t live_scorer_window(const config& settings) {
+  if (settings.max_live_scorers > 0)
+    return settings.max_live_scorers;
+  auto wanted = uint64_t{2} * settings.max_in_flight;
+  return static_cast<uint32_t>(
+    std::min<uint64_t>(std::max<uint64_t>(wanted, 256), 8192));
+}
 
 } // namespace grader

@@ -262,6 +262,40 @@ void on_requester_down(llm_gateway_pointer self, const caf::down_msg& msg) {
   st.calls_of.erase(entry);
 }
 
+// A chat request from a scorer: answered from the cache, joined to an
+// identical call under way, or queued as a new call at `place`.
+caf::result<gateway_reply> on_chat(llm_gateway_pointer self,
+                                   chat_request& request, call_place place) {
+  auto& st = self->state;
+  auto key = key_of(request);
+  if (auto* hit = st.cache.find(key)) {
+    ++st.stats.cache_hits;
+    return gateway_reply{*hit, 0, true};
+  }
+  if (budget_spent(st))
+    return budget_error(st);
+  // Taken before the promise, which takes the sender over.
+  auto sender = self->current_sender();
+  auto promise = self->make_response_promise<gateway_reply>();
+  if (auto same = st.by_key.find(key); same != st.by_key.end()) {
+    ++st.stats.coalesced;
+    add_waiter(self, same->second, promise, sender);
+    return promise;
+  }
+  auto id = st.next_id++;
+  ++st.stats.calls;
+  auto& call = st.calls[id];
+  call.estimated_tokens = estimate_tokens(request);
+  call.request = std::move(request);
+  call.key = key;
+  add_waiter(self, id, promise, sender);
+  st.by_key.emplace(std::move(key), id);
+  call.place = place;
+  st.admission.push(id, place);
+  admit(self);
+  return promise;
+}
+
 } // namespace
 
 llm_gateway_actor::behavior_type
@@ -283,40 +317,17 @@ llm_gateway(llm_gateway_pointer self,
   self->set_down_handler(
     [=](caf::down_msg& msg) { on_requester_down(self, msg); });
   return {
-    [=](chat_atom, chat_request& request) -> caf::result<gateway_reply> {
-      auto& st = self->state;
-      auto key = key_of(request);
-      if (auto* hit = st.cache.find(key)) {
-        ++st.stats.cache_hits;
-        return gateway_reply{*hit, 0, true};
-      }
-      if (budget_spent(st))
-        return budget_error(st);
-      // Taken before the promise, which takes the sender over.
-      auto sender = self->current_sender();
-      auto promise = self->make_response_promise<gateway_reply>();
-      if (auto same = st.by_key.find(key); same != st.by_key.end()) {
-        ++st.stats.coalesced;
-        add_waiter(self, same->second, promise, sender);
-        return promise;
-      }
-      auto id = st.next_id++;
-      ++st.stats.calls;
-      auto& call = st.calls[id];
-      call.estimated_tokens = estimate_tokens(request);
-      call.request = std::move(request);
-      call.key = key;
-      add_waiter(self, id, promise, sender);
-      st.by_key.emplace(std::move(key), id);
-      st.admission.push(id);
-      admit(self);
-      return promise;
+    [=](chat_atom, chat_request& request) {
+      return on_chat(self, request, call_place{});
+    },
+    [=](chat_atom, chat_request& request, call_place place) {
+      return on_chat(self, request, place);
     },
     [=](stats_atom) { return self->state.stats; },
     [=](llm_call_done& done) { on_call_done(self, done); },
     [=](retry_atom, uint64_t id) {
       if (self->state.calls.count(id) > 0)
-        self->state.admission.requeue(id);
+        self->state.admission.requeue(id, self->state.calls[id].place);
       admit(self);
     },
     [=](admit_atom) {

@@ -45,6 +45,8 @@ struct llm_call {
   uint32_t attempts = 0;
   /// Estimated tokens, charged against the tokens-per-minute limit.
   uint64_t estimated_tokens = 0;
+  /// Where it waits for admission, retries included.
+  call_place place;
 };
 
 /// State of the LLM gateway. The decisions (when a call may start, whether

@@ -70,7 +70,8 @@ void explain(scorer_pointer self) {
                   scoring::templated_explanation(st.task.item, st.verdict));
   self
     ->request(st.gateway, no_timeout, chat_atom_v,
-              scoring::explanation_prompt(st.task.item, st.verdict))
+              scoring::explanation_prompt(st.task.item, st.verdict),
+              st.task.place)
     .then(
       [=](const gateway_reply& x) {
         count(self->state, x);
@@ -120,7 +121,9 @@ void ask_for_score(scorer_pointer self) {
       {"user", "Your last reply could not be read. Reply with only the JSON "
                "object {\"score\": <integer 0-100>, \"reasoning\": "
                "\"<text>\"}."});
-  self->request(st.gateway, no_timeout, chat_atom_v, std::move(prompt))
+  self
+    ->request(st.gateway, no_timeout, chat_atom_v, std::move(prompt),
+              st.task.place)
     .then(
       [=](const gateway_reply& x) {
         auto& st = self->state;

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "messages/call_place.hpp"
+
 namespace grader {
 
 /// Per-batch settings a requester may give; a zero means "the service's
@@ -18,18 +20,22 @@ struct batch_options {
   uint32_t max_live_scorers = 0;
   /// Whether every answer gets an explanation.
   bool explain = true;
+  /// Interactive batches have their LLM calls admitted before bulk ones;
+  /// batches of one priority take turns.
+  batch_priority priority = batch_priority::interactive;
 
   friend bool operator==(const batch_options& x, const batch_options& y) {
     return x.answer_timeout_ms == y.answer_timeout_ms
            && x.deadline_ms == y.deadline_ms
-           && x.max_live_scorers == y.max_live_scorers
-           && x.explain == y.explain;
+           && x.max_live_scorers == y.max_live_scorers && x.explain == y.explain
+           && x.priority == y.priority;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_options& x) {
-  return f(x.answer_timeout_ms, x.deadline_ms, x.max_live_scorers, x.explain);
+  return f(x.answer_timeout_ms, x.deadline_ms, x.max_live_scorers, x.explain,
+           x.priority);
 }
 
 } // namespace grader

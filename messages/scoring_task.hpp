@@ -4,6 +4,7 @@
 #include <string>
 
 #include "messages/answer.hpp"
+#include "messages/call_place.hpp"
 
 namespace grader {
 
@@ -16,16 +17,20 @@ struct scoring_task {
   /// Time the answer may take; the scorer then falls back to rules with
   /// what it has. 0 for no limit of its own.
   uint32_t timeout_ms = 0;
+  /// Where the answer's LLM calls wait for admission: its batch, and its
+  /// ticket in the order the batch's answers started.
+  call_place place;
 
   friend bool operator==(const scoring_task& x, const scoring_task& y) {
     return x.session_id == y.session_id && x.item == y.item
-           && x.explain == y.explain && x.timeout_ms == y.timeout_ms;
+           && x.explain == y.explain && x.timeout_ms == y.timeout_ms
+           && x.place == y.place;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, scoring_task& x) {
-  return f(x.session_id, x.item, x.explain, x.timeout_ms);
+  return f(x.session_id, x.item, x.explain, x.timeout_ms, x.place);
 }
 
 } // namespace grader

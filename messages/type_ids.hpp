@@ -9,6 +9,7 @@
 #include "messages/batch_progress.hpp"
 #include "messages/batch_request.hpp"
 #include "messages/batch_result.hpp"
+#include "messages/call_place.hpp"
 #include "messages/chat.hpp"
 #include "messages/gateway_reply.hpp"
 #include "messages/llm_call_done.hpp"
@@ -32,6 +33,7 @@ CAF_ADD_TYPE_ID(grader, (grader::score_result))
 
 // -- the LLM gateway -------------------------------------------------------
 
+CAF_ADD_TYPE_ID(grader, (grader::call_place))
 CAF_ADD_TYPE_ID(grader, (grader::chat_request))
 CAF_ADD_TYPE_ID(grader, (grader::gateway_reply))
 CAF_ADD_TYPE_ID(grader, (grader::llm_call_done))

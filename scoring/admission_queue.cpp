@@ -10,38 +10,87 @@ admission_queue::admission_queue(uint32_t max_in_flight)
     limit_(max_in_flight_) {
 }
 
-void admission_queue::push(uint64_t id) {
-  waiting_.push_back(id);
+void admission_queue::push(uint64_t id, call_place place) {
+  enqueue(id, place, true);
 }
 
-void admission_queue::requeue(uint64_t id) {
-  waiting_.push_front(id);
+void admission_queue::requeue(uint64_t id, call_place place) {
+  enqueue(id, place, false);
+}
+
+void admission_queue::enqueue(uint64_t id, call_place place, bool fresh) {
+  auto tier_index = place.priority == batch_priority::bulk ? 1u : 0u;
+  auto& t = tiers_[tier_index];
+  auto [lane, is_new] = t.batches.try_emplace(place.batch);
+  if (is_new)
+    t.turns.push_back(place.batch);
+  order key{place.ticket, fresh, arrivals_++};
+  lane->second.emplace(key, id);
+  where_[id] = position{tier_index, place.batch, key};
+}
+
+size_t admission_queue::first_tier() const {
+  size_t i = 0;
+  while (i < 2 && tiers_[i].turns.empty())
+    ++i;
+  return i;
 }
 
 std::optional<uint64_t> admission_queue::next() const {
-  if (waiting_.empty() || in_flight_ >= static_cast<size_t>(limit_))
+  auto i = first_tier();
+  if (i == 2 || in_flight_ >= static_cast<size_t>(limit_))
     return std::nullopt;
-  return waiting_.front();
+  const auto& t = tiers_[i];
+  return t.batches.at(t.turns.front()).begin()->second;
 }
 
 uint64_t admission_queue::pop() {
-  auto id = waiting_.front();
-  waiting_.pop_front();
+  auto* t = &tiers_[first_tier()];
+  auto batch = t->turns.front();
+  auto& lane = t->batches.at(batch);
+  auto id = lane.begin()->second;
+  lane.erase(lane.begin());
+  where_.erase(id);
+  // The turn passes to the next batch with calls waiting.
+  t->turns.pop_front();
+  if (lane.empty())
+    t->batches.erase(batch);
+  else
+    t->turns.push_back(batch);
   ++in_flight_;
   return id;
 }
 
+void admission_queue::erase(const position& at) {
+  auto& t = tiers_[at.tier];
+  auto lane = t.batches.find(at.batch);
+  lane->second.erase(at.key);
+  if (lane->second.empty()) {
+    t.batches.erase(lane);
+    t.turns.erase(std::find(t.turns.begin(), t.turns.end(), at.batch));
+  }
+}
+
 bool admission_queue::remove(uint64_t id) {
-  auto i = std::find(waiting_.begin(), waiting_.end(), id);
-  if (i == waiting_.end())
+  auto i = where_.find(id);
+  if (i == where_.end())
     return false;
-  waiting_.erase(i);
+  erase(i->second);
+  where_.erase(i);
   return true;
 }
 
 std::vector<uint64_t> admission_queue::drain() {
-  std::vector<uint64_t> result{waiting_.begin(), waiting_.end()};
-  waiting_.clear();
+  std::vector<uint64_t> result;
+  result.reserve(where_.size());
+  for (auto& t : tiers_) {
+    for (auto batch : t.turns)
+      for (const auto& entry : t.batches.at(batch))
+        result.push_back(entry.second);
+    t.batches.clear();
+    t.turns.clear();
+  }
+  where_.clear();
   return result;
 }
 

@@ -4,18 +4,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
+
+#include "scoring/call_place.hpp"
 
 namespace grader::scoring {
 
 /// The LLM calls waiting to start, by id, and the in-flight limit they
-/// start under. The limit follows AIMD, as TCP does for congestion: it is
-/// cut in half on a 429 (when admission also pauses for the endpoint's
-/// Retry-After) and grows back by one per success, up to `max_in_flight`.
-/// Calls leave oldest first, a retry ahead of calls not yet started. It
-/// reads no clock: callers pass `now`, and
-/// wait for `paused_until()` themselves.
+/// start under. Calls leave by their call_place: interactive batches before
+/// bulk ones, then the batches in turn (round-robin, so that a small batch
+/// is not stuck behind a big one on the same gateway), then within a batch
+/// the oldest ticket first, a retry ahead of new calls at the same place.
+/// The limit follows AIMD, as TCP does for congestion: it is cut in half on
+/// a 429 (when admission also pauses for the endpoint's Retry-After) and
+/// grows back by one per success, up to `max_in_flight`. It reads no clock:
+/// callers pass `now`, and wait for `paused_until()` themselves.
 class admission_queue {
 public:
   using clock = std::chrono::steady_clock;
@@ -25,36 +32,36 @@ public:
 
   // -- the calls waiting ----------------------------------------------------
 
-  /// A new call joins the back of the queue.
-  void push(uint64_t id);
+  /// A new call waits at `place`, behind the calls already there.
+  void push(uint64_t id, call_place place = {});
 
-  /// A call back for another attempt goes ahead of every call not yet
-  /// started, being older than them.
-  void requeue(uint64_t id);
+  /// A call back for another attempt waits at `place` (its answer's, kept),
+  /// ahead of every new call at that place.
+  void requeue(uint64_t id, call_place place = {});
 
   /// The call that starts next if the in-flight limit has room for it,
   /// else nullopt. It stays queued: the caller may still hold it back
   /// until `paused_until()`, or for the rate window or an open circuit.
   std::optional<uint64_t> next() const;
 
-  /// Takes the call `next` returned out of the queue, counts it in flight
-  /// and returns its id.
+  /// Takes the call `next` returned out of the queue, counts it in flight,
+  /// passes the turn to the next batch and returns its id.
   uint64_t pop();
 
   /// Takes call `id` out of the queue; returns whether it was there.
   bool remove(uint64_t id);
 
-  /// Takes every waiting call out, oldest first, starting none: for failing
-  /// them all at once.
+  /// Takes every waiting call out, starting none: for failing them all at
+  /// once.
   std::vector<uint64_t> drain();
 
   /// The calls waiting.
   size_t size() const noexcept {
-    return waiting_.size();
+    return where_.size();
   }
 
   bool empty() const noexcept {
-    return waiting_.empty();
+    return where_.empty();
   }
 
   // -- the calls in flight --------------------------------------------------
@@ -86,13 +93,49 @@ public:
   }
 
 private:
+  /// Orders the calls of one batch: oldest ticket, then retries before new
+  /// calls, then arrival.
+  struct order {
+    uint64_t ticket;
+    bool fresh;
+    uint64_t arrival;
+
+    friend bool operator<(const order& x, const order& y) {
+      return std::tie(x.ticket, x.fresh, x.arrival)
+             < std::tie(y.ticket, y.fresh, y.arrival);
+    }
+  };
+
+  /// The calls of one priority: per batch in order, and the batches with
+  /// calls waiting in the order of their turns.
+  struct tier {
+    std::map<uint64_t, std::map<order, uint64_t>> batches;
+    std::deque<uint64_t> turns;
+  };
+
+  /// Where a waiting call is.
+  struct position {
+    size_t tier;
+    uint64_t batch;
+    order key;
+  };
+
+  void enqueue(uint64_t id, call_place place, bool fresh);
+
+  /// The index of the tier whose call goes next; 2 when none waits.
+  size_t first_tier() const;
+
+  void erase(const position& at);
+
   uint32_t max_in_flight_;
   /// Kept as a double so that halving and growing stay exact.
   double limit_;
   size_t in_flight_ = 0;
   clock::time_point paused_until_;
-  /// Oldest first.
-  std::deque<uint64_t> waiting_;
+  /// Interactive, then bulk.
+  tier tiers_[2];
+  std::unordered_map<uint64_t, position> where_;
+  uint64_t arrivals_ = 0;
 };
 
 } // namespace grader::scoring

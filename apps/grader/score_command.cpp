@@ -69,6 +69,9 @@ struct score_options {
   uint32_t answer_timeout_ms = 0;
   uint32_t deadline_ms = 0;
   bool sequential = false;
+  // 0: derived from --concurrency (see grader::live_scorer_window).
+  uint32_t max_live_scorers = 0;
+  std::string priority = "interactive";
   bool no_explain = false;
   // The LLM; without a URL, the built-in judge answers in-process.
   std::string llm_url;
@@ -367,7 +370,8 @@ int run_score(score_options opts) {
   auto& batch = plan.remaining;
   batch.options.answer_timeout_ms = opts.answer_timeout_ms;
   batch.options.deadline_ms = opts.deadline_ms;
-  batch.options.max_live_scorers = opts.sequential ? 1 : 0;
+  batch.options.max_live_scorers = opts.sequential ? 1 : opts.max_live_scorers;
+  batch.options.priority = *scoring::parse_batch_priority(opts.priority);
   batch.options.explain = !opts.no_explain;
 
   config settings;
@@ -532,6 +536,17 @@ void add_score_command(CLI::App& app, int& result) {
                  "Time the whole batch may take; unfinished answers then "
                  "get fallback results (default 120000)")
     ->check(CLI::PositiveNumber);
+  cmd
+    ->add_option("--max-live-scorers", opts->max_live_scorers,
+                 "Most answers of the batch at work at once (default: twice "
+                 "--concurrency, at least 256, at most 8192)")
+    ->check(CLI::Range(1u, 100000u));
+  cmd
+    ->add_option("--priority", opts->priority,
+                 "interactive: LLM calls go before those of bulk batches on "
+                 "the same service; bulk: after them")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"interactive", "bulk"}));
   cmd->add_flag("--sequential", opts->sequential,
                 "Score one answer at a time (the benchmark baseline)");
   cmd->add_flag("--no-explain", opts->no_explain,

@@ -3,8 +3,12 @@
 // the judge can inject, alone and mixed in one batch.
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include <caf/after.hpp>
 #include <catch2/catch.hpp>
 
 #include "actors/scoring_service.hpp"
@@ -261,5 +265,108 @@ TEST_CASE("service opens no more connections than its concurrency for 200 "
   CHECK(r->metrics.llm_calls == 400);
   CHECK(judge.server.stats().completions == 400);
   CHECK(judge.server.stats().connections_accepted <= 8);
+  caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+
+// `n` short answers, each different, at positions 0..n-1.
+batch_request short_batch(const std::string& session_id, size_t n) {
+  batch_request batch;
+  batch.session_id = session_id;
+  for (size_t i = 0; i < n; ++i)
+    batch.answers.push_back(photosynthesis(
+      "q" + std::to_string(i), session_id + " sunlight " + std::to_string(i)));
+  batch.answers = test::in_positions(std::move(batch.answers));
+  return batch;
+}
+
+} // namespace
+
+TEST_CASE("service finishes answers in the order they started under a "
+          "saturated gateway",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.max_in_flight = 4;
+  settings.llm_timeout = 5s;
+  settings.answer_timeout = 20s;
+  test::judge_fixture judge{5ms};
+  test::test_system ts;
+  auto service = spawn_scoring_service(ts.sys, settings, judge.backend(4));
+  // Every answer at work at once: 60 first calls wait for 4 slots.
+  auto batch = short_batch("in-order", 60);
+  batch.options.max_live_scorers = 60;
+  // The judge's count of calls served when each answer settled.
+  auto calls_at_settle = std::make_shared<std::vector<uint64_t>>();
+  auto settled_index = std::make_shared<std::vector<uint64_t>>();
+  auto listener
+    = ts.sys.spawn([&judge, calls_at_settle,
+                    settled_index]() -> progress_listener_actor::behavior_type {
+        return {
+          [&judge, calls_at_settle, settled_index](const batch_progress& e) {
+            calls_at_settle->push_back(judge.server.stats().completions);
+            settled_index->push_back(index_of(e.outcome));
+          },
+          [](flush_atom) { return std::string{}; },
+        };
+      });
+  auto r = ts.score(service, batch, 30s, {listener});
+  REQUIRE(r);
+  CHECK(r->results.size() == 60);
+  caf::scoped_actor self{ts.sys};
+  self->request(listener, 5s, flush_atom_v)
+    .receive([](const std::string&) {}, [](const caf::error&) {});
+  REQUIRE(calls_at_settle->size() == 60);
+  // The first answer is done after its own two calls and what the other
+  // slots served meanwhile (a few rounds of 4), not after all 60 first
+  // calls: oldest-first admission gives its second call precedence over
+  // newer answers' first calls.
+  CHECK(calls_at_settle->front() <= 20);
+  // Ten answers are done before a third of the 120 calls were served.
+  CHECK(calls_at_settle->at(9) < 40);
+  INFO("calls served when the 1st and 10th answers settled: "
+       << calls_at_settle->front() << ", " << calls_at_settle->at(9));
+  // Answers settle close to the order they started in.
+  for (size_t k = 0; k < settled_index->size(); ++k)
+    CHECK(settled_index->at(k) <= k + 8);
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("service serves a small batch beside a big one in about its own "
+          "time",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.max_in_flight = 8;
+  settings.llm_timeout = 5s;
+  settings.answer_timeout = 30s;
+  test::judge_fixture judge{10ms};
+  test::test_system ts;
+  auto service = spawn_scoring_service(ts.sys, settings, judge.backend(8));
+  // 400 answers at work at once queue 400 first calls: 800 calls at 8 in
+  // flight and 10 ms each take a second at least.
+  auto big = short_batch("big", 400);
+  big.options.max_live_scorers = 400;
+  caf::scoped_actor big_requester{ts.sys};
+  big_requester->send(service, score_atom_v, big);
+  // Once the big batch is under way, a quiz of 5 answers arrives.
+  auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (judge.server.stats().completions < 40
+         && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(1ms);
+  auto small = ts.score(service, short_batch("small", 5), 30s);
+  REQUIRE(small);
+  CHECK(small->results.size() == 5);
+  batch_result big_result;
+  big_requester->receive([&](batch_result& x) { big_result = std::move(x); },
+                         caf::after(30s) >> [] { FAIL("no big result"); });
+  CHECK(big_result.results.size() == 400);
+  INFO("small batch " << small->metrics.wall_ms << " ms, big batch "
+                      << big_result.metrics.wall_ms << " ms");
+  // Taking turns, the small batch's 10 calls go out every other slot: a
+  // few rounds of 10 ms. Behind the big batch's queue it would wait about
+  // 400 / 8 x 10 ms = 500 ms.
+  CHECK(small->metrics.wall_ms < 250);
+  CHECK(big_result.metrics.wall_ms >= 800);
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
 }

@@ -83,3 +83,68 @@ TEST_CASE("admission queue counts a limit of 0 as 1", "[scoring]") {
   CHECK(queue.pop() == 1u);
   CHECK_FALSE(queue.next());
 }
+
+TEST_CASE("admission queue lets the oldest answer's call out first within "
+          "a batch",
+          "[scoring]") {
+  admission_queue queue{1};
+  // Answers 3 and 5 wait with their first calls; then answer 1, which
+  // started earlier, comes back for its second call.
+  queue.push(30, call_place{7, 3});
+  queue.push(50, call_place{7, 5});
+  queue.push(10, call_place{7, 1});
+  CHECK(queue.pop() == 10u);
+  queue.finish();
+  CHECK(queue.pop() == 30u);
+  queue.finish();
+  // A retry keeps its answer's place, ahead of a new call of that answer.
+  queue.push(51, call_place{7, 5});
+  queue.requeue(52, call_place{7, 5});
+  CHECK(queue.pop() == 52u);
+  queue.finish();
+  CHECK(queue.pop() == 50u);
+  queue.finish();
+  CHECK(queue.pop() == 51u);
+}
+
+TEST_CASE("admission queue takes batches in turn", "[scoring]") {
+  admission_queue queue{100};
+  // A big batch queues 50 calls, then a small one queues 2.
+  for (uint64_t ticket = 0; ticket < 50; ++ticket)
+    queue.push(1000 + ticket, call_place{1, ticket});
+  queue.push(1, call_place{2, 0});
+  queue.push(2, call_place{2, 1});
+  std::vector<uint64_t> order;
+  for (int i = 0; i < 5; ++i)
+    order.push_back(queue.pop());
+  // The small batch's calls go out every other turn, not after the 50.
+  CHECK(order == std::vector<uint64_t>{1000, 1, 1001, 2, 1002});
+  CHECK(queue.size() == 47);
+}
+
+TEST_CASE("admission queue admits interactive batches before bulk ones",
+          "[scoring]") {
+  admission_queue queue{100};
+  queue.push(1, call_place{1, 0, batch_priority::bulk});
+  queue.push(2, call_place{1, 1, batch_priority::bulk});
+  queue.push(3, call_place{2, 0, batch_priority::interactive});
+  CHECK(queue.pop() == 3u);
+  CHECK(queue.pop() == 1u);
+  CHECK(queue.pop() == 2u);
+  CHECK_FALSE(queue.next());
+}
+
+TEST_CASE("admission queue removes a call of any batch and keeps the turns",
+          "[scoring]") {
+  admission_queue queue{100};
+  queue.push(1, call_place{1, 0});
+  queue.push(2, call_place{2, 0});
+  queue.push(3, call_place{3, 0, batch_priority::bulk});
+  CHECK(queue.remove(2));
+  CHECK(queue.size() == 2);
+  CHECK(queue.pop() == 1u);
+  CHECK(queue.pop() == 3u);
+  CHECK(queue.empty());
+  queue.push(4, call_place{2, 5});
+  CHECK(queue.drain() == std::vector<uint64_t>{4});
+}

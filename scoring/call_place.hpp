@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace grader::scoring {
+
+/// How urgent a batch is: interactive batches (a quiz a student waits for)
+/// have their LLM calls admitted before those of bulk ones (a night run).
+enum class batch_priority : uint8_t {
+  interactive,
+  bulk,
+};
+
+/// The wire name of a priority (`"interactive"`, `"bulk"`).
+std::string_view to_string(batch_priority x);
+
+/// Reads a wire name; nothing when it names no priority.
+std::optional<batch_priority> parse_batch_priority(std::string_view name);
+
+/// Where an LLM call waits for admission: the batch its answer belongs to,
+/// that batch's priority, and its answer's ticket, which the coordinator
+/// hands out as it starts the batch's answers. Calls are admitted by
+/// priority, then round-robin across batches, then oldest ticket first, so
+/// that an answer whose first call came back gets its second call before a
+/// newer answer's first.
+struct call_place {
+  /// Tells the batches of one gateway apart.
+  uint64_t batch = 0;
+  /// Order in which the batch's answers started; lower is older.
+  uint64_t ticket = 0;
+  batch_priority priority = batch_priority::interactive;
+
+  friend bool operator==(const call_place& x, const call_place& y) {
+    return x.batch == y.batch && x.ticket == y.ticket
+           && x.priority == y.priority;
+  }
+};
+
+} // namespace grader::scoring
