@@ -1,5 +1,6 @@
 #include "net/judge_handler.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <variant>
@@ -199,6 +200,18 @@ void judge_handler::count_connection() {
   ++stats_.connections_accepted;
 }
 
+void judge_handler::request_started() {
+  std::lock_guard<std::mutex> guard{mutex_};
+  ++stats_.in_flight;
+  stats_.most_in_flight = std::max(stats_.most_in_flight, stats_.in_flight);
+}
+
+void judge_handler::request_ended() {
+  std::lock_guard<std::mutex> guard{mutex_};
+  if (stats_.in_flight > 0)
+    --stats_.in_flight;
+}
+
 judge_server_stats judge_handler::stats() const {
   std::lock_guard<std::mutex> guard{mutex_};
   return stats_;
@@ -233,6 +246,8 @@ judge_handler::handle(std::string_view method, std::string_view target,
     stats_body["connections_accepted"] = counts.connections_accepted;
     stats_body["requests"] = counts.requests;
     stats_body["completions"] = counts.completions;
+    stats_body["in_flight"] = counts.in_flight;
+    stats_body["most_in_flight"] = counts.most_in_flight;
     judge_response result;
     result.body = compact(stats_body);
     return result;

@@ -48,6 +48,11 @@ public:
   /// Counts a connection the server accepted.
   void count_connection();
 
+  /// Counts a request read, until request_ended: the server's in-flight
+  /// figures.
+  void request_started();
+  void request_ended();
+
   /// Answers one request. `target` may carry a query string, which is
   /// ignored; `authorization` is the request's Authorization header. Latency
   /// and jitter delay only chat-completions replies, so that `/stats` stays

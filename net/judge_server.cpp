@@ -131,6 +131,7 @@ public:
   }
 
   ~session() override {
+    end_request();
     state_->remove(this);
   }
 
@@ -205,6 +206,8 @@ private:
     auto& request = parser_->get();
     version_ = request.version();
     keep_alive_ = request.keep_alive();
+    in_request_ = true;
+    state_->handler.request_started();
     // Grading may take long (a big answer, many keywords): it runs on the
     // grading pool, and the reply comes back to this connection's strand.
     asio::post(
@@ -275,6 +278,7 @@ private:
   }
 
   void on_write(beast::error_code ec, size_t) {
+    end_request();
     if (ec || closed_)
       return;
     if (keep_alive_)
@@ -327,6 +331,15 @@ private:
     // The session ends here either way; its destructor closes the socket.
   }
 
+  // A request read counts as in flight until it is answered or its
+  // connection ends.
+  void end_request() {
+    if (in_request_) {
+      in_request_ = false;
+      state_->handler.request_ended();
+    }
+  }
+
   void on_close() {
     closed_ = true;
     delay_.cancel();
@@ -343,6 +356,7 @@ private:
   asio::steady_timer delay_;
   char discarded_[512];
   bool closed_ = false;
+  bool in_request_ = false;
   std::shared_ptr<server_state> state_;
 };
 

@@ -13,6 +13,12 @@ struct judge_server_stats {
   uint64_t requests = 0;
   /// chat-completions requests answered with a 200.
   uint64_t completions = 0;
+  /// Requests read and not yet answered (a hung one until its connection
+  /// closes).
+  uint64_t in_flight = 0;
+  /// The most requests in flight at once so far: the concurrency a client
+  /// really reached.
+  uint64_t most_in_flight = 0;
 };
 
 } // namespace grader::net

@@ -115,9 +115,12 @@ TEST_CASE("judge handler counts requests and completions", "[net]") {
   handler.handle("POST", completions, score_body());
   handler.handle("POST", completions, "not json");
   auto stats = json::parse(handler.handle("GET", "/stats", "").body);
-  CHECK(
-    stats
-    == json{{"connections_accepted", 1}, {"requests", 3}, {"completions", 1}});
+  CHECK(stats
+        == json{{"connections_accepted", 1},
+                {"requests", 3},
+                {"completions", 1},
+                {"in_flight", 0},
+                {"most_in_flight", 0}});
   CHECK(handler.stats().requests == 3);
 }
 

@@ -171,8 +171,11 @@ TEST_CASE("judge server serves a keep-alive connection and counts it",
     auto result = other.get("/stats");
     REQUIRE(status_of(result) == 200);
     CHECK(json::parse(result.response.body())
-          == json{
-            {"connections_accepted", 2}, {"requests", 5}, {"completions", 3}});
+          == json{{"connections_accepted", 2},
+                  {"requests", 5},
+                  {"completions", 3},
+                  {"in_flight", 1},
+                  {"most_in_flight", 1}});
   }
 }
 
@@ -293,6 +296,9 @@ TEST_CASE("judge server delays many connections at once on one thread",
   }
   CHECK(std::chrono::steady_clock::now() - start < 3s);
   CHECK(server.stats().connections_accepted == connections);
+  // They overlapped (all 20 when the threads start within 300 ms).
+  CHECK(server.stats().most_in_flight >= connections / 2);
+  CHECK(server.stats().most_in_flight <= connections);
 }
 
 TEST_CASE("judge server serves keep-alive connections on several threads",
