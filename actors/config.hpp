@@ -67,16 +67,16 @@ struct config {
 };
 
 /// The most scorers a batch keeps alive under `settings`: its
-/// `max_live_scorers` when set, else twice the in-flight limit (a scorer has
-/// at most one call in flight, and the other half prepares its next call or
-/// writes its result), at least 256 for answers scored by rules, and at most
-/// 8192, which keeps spawning and memory bounded.
+/// `max_live_scorers` when set, else the in-flight limit and an eighth more
+/// (and 8), at most 8192. A scorer has at most one LLM call in flight, so
+/// the limit is kept full while the few answers between two calls or being
+/// spawned leave no slot idle; a wider window would only queue calls, and
+/// by Little's law every answer would take window / limit times as long.
 inline uint32_t live_scorer_window(const config& settings) {
   if (settings.max_live_scorers > 0)
     return settings.max_live_scorers;
-  auto wanted = uint64_t{2} * settings.max_in_flight;
-  return static_cast<uint32_t>(
-    std::min<uint64_t>(std::max<uint64_t>(wanted, 256), 8192));
+  auto limit = uint64_t{std::max<uint32_t>(settings.max_in_flight, 1)};
+  return static_cast<uint32_t>(std::min<uint64_t>(limit + limit / 8 + 8, 8192));
 }
 
 } // namespace grader

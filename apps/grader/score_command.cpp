@@ -538,8 +538,8 @@ void add_score_command(CLI::App& app, int& result) {
     ->check(CLI::PositiveNumber);
   cmd
     ->add_option("--max-live-scorers", opts->max_live_scorers,
-                 "Most answers of the batch at work at once (default: twice "
-                 "--concurrency, at least 256, at most 8192)")
+                 "Most answers of the batch at work at once (default: "
+                 "--concurrency and an eighth more, at most 8192)")
     ->check(CLI::Range(1u, 100000u));
   cmd
     ->add_option("--priority", opts->priority,
