@@ -49,7 +49,8 @@ struct config {
   /// `max_backoff`.
   std::chrono::milliseconds base_backoff{250};
   std::chrono::milliseconds max_backoff{10'000};
-  /// Transient failures in a row after which the gateway stops calling for
+  /// Different calls failing transiently in a row (the retries of one call
+  /// count once) after which the gateway stops calling for
   /// `circuit_cooldown`; queued work waits.
   uint32_t circuit_threshold = 8;
   std::chrono::milliseconds circuit_cooldown{5'000};

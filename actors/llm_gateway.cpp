@@ -152,10 +152,9 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
 }
 
 // The endpoint is overloaded: everyone slows down, not only this call.
-void on_rate_limited(llm_gateway_pointer self, const llm_call_done& done,
+void on_rate_limited(llm_gateway_pointer self, milliseconds pause,
                      clock::time_point now) {
   auto& st = self->state;
-  milliseconds pause{done.retry_after_ms};
   st.admission.record_rate_limited(now, pause);
   auto limit = " in-flight limit now " + std::to_string(st.admission.limit());
   if (pause.count() > 0)
@@ -169,15 +168,20 @@ void on_rate_limited(llm_gateway_pointer self, const llm_call_done& done,
 void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   auto& st = self->state;
   auto now = self->clock().now();
+  // An endpoint may ask for any wait (`Retry-After: 999999`); no call
+  // waits longer than a call may take, or one reply would stall every
+  // batch.
+  auto retry_after = std::min(milliseconds{done.retry_after_ms},
+                              st.settings.llm_timeout);
   if (done.rate_limited)
-    on_rate_limited(self, done, now);
-  if (st.circuit.record_failure(now)) {
+    on_rate_limited(self, retry_after, now);
+  if (st.circuit.record_failure(now, done.call_id)) {
     auto cooldown
       = std::chrono::duration_cast<milliseconds>(st.circuit.cooldown());
     log_line(st.settings, st.name,
              "opened the circuit after "
                + std::to_string(std::max<uint32_t>(st.circuit.threshold(), 1))
-               + " transient failures in a row; calls wait "
+               + " calls failed in a row; calls wait "
                + std::to_string(cooldown.count()) + " ms");
   }
   auto& call = st.calls[done.call_id];
@@ -191,8 +195,7 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   for (const auto& requester : call.requesters)
     if (auto handle = caf::actor_cast<caf::actor>(requester))
       caf::anon_send(handle, retry_atom_v, done.message);
-  auto wait = st.retry.backoff(call.attempts, milliseconds{done.retry_after_ms},
-                               st.random);
+  auto wait = st.retry.backoff(call.attempts, retry_after, st.random);
   self->delayed_send(self, wait, retry_atom_v, done.call_id);
 }
 

@@ -2,12 +2,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <vector>
 
 namespace grader::scoring {
 
-/// Stops calls to an endpoint that keeps failing: after `threshold`
-/// transient failures in a row the circuit opens, and no call should start
-/// until `cooldown` has passed; then it closes again. It reads no clock, so
+/// Stops calls to an endpoint that keeps failing: once `threshold`
+/// different calls failed transiently in a row the circuit opens, and no
+/// call should start until `cooldown` has passed; then it closes again.
+/// The retries of one call count once: a few poisoned requests failing
+/// again and again say nothing about the endpoint. It reads no clock, so
 /// callers pass `now`, and it reports each opening and closing so that the
 /// caller can log it.
 class circuit_breaker {
@@ -19,13 +22,13 @@ public:
 
   /// A call succeeded: the run of failures ends.
   void record_success() noexcept {
-    failures_in_a_row_ = 0;
+    failing_calls_.clear();
   }
 
-  /// A call failed transiently at `now`. Returns whether this failure
-  /// opened the circuit (or, already open, kept it open for longer); the
-  /// run of failures then starts anew.
-  bool record_failure(clock::time_point now) noexcept;
+  /// Call `call_id` failed transiently at `now`. Returns whether this
+  /// failure opened the circuit (or, already open, kept it open for
+  /// longer); the run of failures then starts anew.
+  bool record_failure(clock::time_point now, uint64_t call_id);
 
   /// Whether no call should start at `now`.
   bool is_open(clock::time_point now) const noexcept {
@@ -54,7 +57,8 @@ public:
 private:
   uint32_t threshold_;
   clock::duration cooldown_;
-  uint32_t failures_in_a_row_ = 0;
+  /// The different calls that failed since the last success.
+  std::vector<uint64_t> failing_calls_;
   /// Whether an opening waits to be reported closed.
   bool opened_ = false;
   clock::time_point open_until_;

@@ -407,6 +407,27 @@ TEST_CASE("gateway pauses everyone for a 429's Retry-After", "[actors][llm]") {
   CHECK(f.backend->calls() == 3);
 }
 
+TEST_CASE("gateway waits no longer than a call may take for a huge "
+          "Retry-After",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.llm_timeout = 300ms;
+  scripted_fixture f{settings};
+  f.backend->script({script::rate_limited(999'999'000ms)});
+  auto started = f.ds.now();
+  auto first = f.send_chat(score_request("first"));
+  f.ds.run();
+  auto healthy = f.send_chat(score_request("healthy"));
+  REQUIRE(f.ds.run_until(*healthy));
+  REQUIRE(*healthy->value);
+  // Paused for the call timeout, not for eleven days.
+  CHECK(healthy->at - started >= 300ms);
+  CHECK(healthy->at - started < 1s);
+  REQUIRE(f.ds.run_until(*first));
+  CHECK(*first->value);
+  CHECK(first->at - started < 1s);
+}
+
 TEST_CASE("gateway drops waiting calls whose requesters are gone",
           "[actors][llm]") {
   auto settings = fast_settings();
@@ -439,16 +460,17 @@ TEST_CASE("gateway logs a 429 pause and the circuit opening and closing",
   auto settings = fast_settings();
   settings.verbose = true;
   settings.max_in_flight = 8;
-  settings.retries = 1;
+  settings.retries = 0;
   settings.circuit_threshold = 2;
   settings.circuit_cooldown = 100ms;
   stderr_capture capture;
   {
     scripted_fixture f{settings};
     f.backend->script({script::rate_limited(50ms), script::transient()});
-    // The 429 pauses admission; its retry fails again, which opens the
-    // circuit and ends the call.
+    // The 429 pauses admission; a second call failing too opens the
+    // circuit.
     CHECK_FALSE(f.chat(score_request("secret answer text")));
+    CHECK_FALSE(f.chat(score_request("another secret")));
     // The next call waits for the circuit to close.
     CHECK(f.chat(score_request("healthy")));
   }
@@ -456,8 +478,8 @@ TEST_CASE("gateway logs a 429 pause and the circuit opening and closing",
   CHECK(log.find("grader: llm_gateway paused admission for 50 ms after a "
                  "429; in-flight limit now 4\n")
         != std::string::npos);
-  CHECK(log.find("grader: llm_gateway opened the circuit after 2 transient "
-                 "failures in a row; calls wait 100 ms\n")
+  CHECK(log.find("grader: llm_gateway opened the circuit after 2 calls "
+                 "failed in a row; calls wait 100 ms\n")
         != std::string::npos);
   CHECK(log.find("grader: llm_gateway closed the circuit")
         != std::string::npos);
