@@ -17,6 +17,7 @@
 #include "tests/fixtures/actor_test_system.hpp"
 #include "tests/fixtures/batch_checks.hpp"
 #include "tests/fixtures/file_text.hpp"
+#include "tests/fixtures/journal_reading.hpp"
 #include "tests/fixtures/llm_test_setup.hpp"
 #include "tests/fixtures/scratch_directory.hpp"
 #include "tests/fixtures/test_answers.hpp"
@@ -58,14 +59,6 @@ size_t lines_in(const std::string& path) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-journal_contents read_ok(const std::string& path) {
-  std::string error;
-  auto journal = read_journal(path, error, answer_count);
-  if (!journal)
-    FAIL("read_journal failed: " << error);
-  return std::move(*journal);
-}
-
 } // namespace
 
 TEST_CASE("journal listener fails to spawn on a journal it cannot open",
@@ -102,7 +95,7 @@ TEST_CASE("a host resumes a batch whose actor system it stopped mid-batch, "
     caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(*journal, caf::exit_reason::user_shutdown);
   }
-  auto first = read_ok(path);
+  auto first = test::read_journal_ok(path, answer_count);
   INFO(first.lines << " answers journaled before the stop");
   REQUIRE(first.lines >= 5);
   REQUIRE(first.lines < answer_count);
@@ -144,7 +137,7 @@ TEST_CASE("a host resumes a batch whose actor system it stopped mid-batch, "
   auto calls_after = judge.server.stats().completions;
   CHECK(calls_after - calls_before == 2 * (answer_count - first.lines));
   // The journal now holds every answer once: no answer was scored twice.
-  auto second = read_ok(path);
+  auto second = test::read_journal_ok(path, answer_count);
   CHECK(second.lines == answer_count);
   CHECK(second.by_key.size() == answer_count);
   for (const auto& [key, outcome] : first.by_key) {

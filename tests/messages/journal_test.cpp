@@ -11,6 +11,7 @@
 
 #include "messages/outcome_json.hpp"
 #include "tests/fixtures/file_text.hpp"
+#include "tests/fixtures/journal_reading.hpp"
 #include "tests/fixtures/outcomes.hpp"
 #include "tests/fixtures/scratch_directory.hpp"
 #include "tests/fixtures/test_answers.hpp"
@@ -23,18 +24,7 @@ using test::spit;
 
 namespace fs = std::filesystem;
 
-namespace {
-
-journal_contents read_ok(const std::string& path) {
-  std::string error;
-  auto journal = read_journal(path, error);
-  if (!journal)
-    FAIL("read_journal failed: " << error);
-  CHECK(error.empty());
-  return std::move(*journal);
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("journal writer appends lines a reader sees while it is open",
           "[codec]") {
@@ -51,7 +41,7 @@ TEST_CASE("journal writer appends lines a reader sees while it is open",
     CHECK(slurp(path) == write_outcome_line(result_for(answers[0], 0)) + "\n");
     REQUIRE(writer->append(failure_for(answers[1], 1)));
     REQUIRE(writer->append(result_for(answers[2], 2)));
-    auto journal = read_ok(path);
+    auto journal = test::read_journal_ok(path);
     CHECK(journal.lines == 3);
     CHECK_FALSE(journal.torn_tail);
     REQUIRE(journal.by_key.size() == 3);
@@ -67,7 +57,7 @@ TEST_CASE("journal writer appends lines a reader sees while it is open",
     writer = journal_writer::open(path, error);
     REQUIRE(writer != nullptr);
     REQUIRE(writer->append(result_for(answers[1], 1)));
-    CHECK(read_ok(path).lines == 2);
+    CHECK(test::read_journal_ok(path).lines == 2);
   }
 }
 
@@ -99,7 +89,7 @@ TEST_CASE("journal writer reports a failed append and accepts no more",
 
 TEST_CASE("journal reader treats a missing journal as empty", "[codec]") {
   test::scratch_directory tmp{"grader-journal"};
-  auto journal = read_ok(tmp.path("never-written.jsonl"));
+  auto journal = test::read_journal_ok(tmp.path("never-written.jsonl"));
   CHECK(journal.by_key.empty());
   CHECK(journal.lines == 0);
   CHECK_FALSE(journal.torn_tail);
@@ -113,20 +103,20 @@ TEST_CASE("journal reader leaves out a torn last line", "[codec]") {
   auto second = write_outcome_line(result_for(answers[1], 1));
   SECTION("a last line cut short by a crash") {
     spit(path, first + second.substr(0, second.size() / 2));
-    auto journal = read_ok(path);
+    auto journal = test::read_journal_ok(path);
     CHECK(journal.lines == 1);
     CHECK(journal.torn_tail);
     CHECK(journal.by_key.count("index:0") == 1);
   }
   SECTION("a whole last line whose newline was not written") {
     spit(path, first + second);
-    auto journal = read_ok(path);
+    auto journal = test::read_journal_ok(path);
     CHECK(journal.lines == 1);
     CHECK(journal.torn_tail);
   }
   SECTION("a last line of garbage, newline and all") {
     spit(path, first + std::string(5, '\0') + "\n");
-    auto journal = read_ok(path);
+    auto journal = test::read_journal_ok(path);
     CHECK(journal.lines == 1);
     CHECK(journal.torn_tail);
   }
@@ -137,7 +127,7 @@ TEST_CASE("journal reader leaves out a torn last line", "[codec]") {
     REQUIRE(writer != nullptr);
     REQUIRE(writer->append(result_for(answers[1], 1)));
     CHECK(slurp(path) == first + second + "\n");
-    auto journal = read_ok(path);
+    auto journal = test::read_journal_ok(path);
     CHECK(journal.lines == 2);
     CHECK_FALSE(journal.torn_tail);
   }
@@ -148,7 +138,7 @@ TEST_CASE("journal reader leaves out a torn last line", "[codec]") {
     REQUIRE(writer != nullptr);
     REQUIRE(writer->append(result_for(answers[1], 1)));
     CHECK(slurp(path) == first + second + "\n");
-    CHECK(read_ok(path).lines == 2);
+    CHECK(test::read_journal_ok(path).lines == 2);
   }
   SECTION("a writer keeps a journal that ends well as it is") {
     spit(path, first);
@@ -241,7 +231,7 @@ TEST_CASE("journal reader keeps the latest line of each answer", "[codec]") {
   x.answer_id = "a0";
   spit(path, write_outcome_line(failure_for(x, 0)) + "\n"
                + write_outcome_line(result_for(x, 0)) + "\n");
-  auto journal = read_ok(path);
+  auto journal = test::read_journal_ok(path);
   CHECK(journal.lines == 2);
   REQUIRE(journal.by_key.size() == 1);
   CHECK(std::holds_alternative<score_result>(journal.by_key.at("id:a0")));

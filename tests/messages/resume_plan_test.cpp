@@ -14,6 +14,7 @@
 
 #include "messages/journal.hpp"
 #include "tests/fixtures/batch_checks.hpp"
+#include "tests/fixtures/journal_reading.hpp"
 #include "tests/fixtures/outcomes.hpp"
 #include "tests/fixtures/scratch_directory.hpp"
 #include "tests/fixtures/test_answers.hpp"
@@ -55,14 +56,6 @@ batch_result run(const resume_plan& plan) {
     fresh.results.push_back(result_for(x, x.index));
   fresh.metrics.wall_ms = 42;
   return fresh;
-}
-
-journal_contents read_ok(const std::string& path) {
-  std::string error;
-  auto journal = read_journal(path, error);
-  if (!journal)
-    FAIL("read_journal failed: " << error);
-  return std::move(*journal);
 }
 
 } // namespace
@@ -238,7 +231,7 @@ TEST_CASE("a resumed run journals the batch's positions, so a second resume "
     std::ofstream out{path, std::ios::binary | std::ios::app};
     out << R"({"type":"result","attempt_id":)";
   }
-  auto journal = read_ok(path);
+  auto journal = test::read_journal_ok(path);
   CHECK(journal.torn_tail);
   auto plan = plan_resume(batch, journal);
   REQUIRE(positions(plan.remaining) == std::vector<uint64_t>{1, 2, 4});
@@ -250,7 +243,7 @@ TEST_CASE("a resumed run journals the batch's positions, so a second resume "
     for (const auto& x : fresh.results)
       REQUIRE(writer->append(x));
   }
-  journal = read_ok(path);
+  journal = test::read_journal_ok(path);
   CHECK_FALSE(journal.torn_tail);
   CHECK(journal.lines == 5);
   auto again = plan_resume(batch, journal);
