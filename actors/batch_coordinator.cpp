@@ -12,6 +12,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/log.hpp"
+#include "actors/self_timer.hpp"
 #include "messages/error.hpp"
 #include "scoring/batch_stats.hpp"
 #include "scoring/display_text.hpp"
@@ -246,15 +247,35 @@ void spawn_next(batch_coordinator_pointer self) {
                     st.settings.explain,
                     static_cast<uint32_t>(st.settings.answer_timeout.count()),
                     call_place{self->id(), i, st.batch.options.priority}};
-  self
-    ->request(scorer, st.settings.answer_timeout + scorer_grace, score_atom_v,
-              std::move(task))
+  self->request(scorer, caf::infinite, score_atom_v, std::move(task))
     .then(
       [=](score_result& result) {
         self->state.live.erase(scorer.address());
         settle(self, i, std::move(result));
       },
       [=](caf::error& err) { on_scorer_error(self, i, scorer, err); });
+}
+
+// Scorers run their own answer timer; this sweep is the safety net for a
+// scorer that does not answer at all (a bug, or one stuck in a long
+// computation). Every scorer_grace it treats the answers whose scorer
+// outlived its answer timeout by scorer_grace as timed out. One timer per
+// batch rather than a timeout per request: each of those costs two trips
+// to CAF's clock thread, a tenth of the time of a batch graded by rules.
+void sweep_overdue_scorers(batch_coordinator_pointer self) {
+  auto& st = self->state;
+  if (st.replied)
+    return;
+  auto now = self->clock().now();
+  std::vector<std::pair<size_t, scorer_actor>> overdue;
+  for (const auto& entry : st.live)
+    if (now - st.started[entry.second.first]
+        >= st.settings.answer_timeout + scorer_grace)
+      overdue.push_back(entry.second);
+  for (const auto& [i, scorer] : overdue)
+    on_scorer_error(self, i, scorer,
+                    caf::make_error(caf::sec::request_timeout));
+  start_self_timer(self, scorer_grace, [self] { sweep_overdue_scorers(self); });
 }
 
 // A scorer that dies before replying must not leave its answer open. Normal
@@ -289,6 +310,14 @@ void settle_unfinished(batch_coordinator_pointer self, OutcomeOf outcome_of) {
         st.started[i] = st.received; // never spawned: waited all along
       settle(self, i, outcome_of(st, i));
     }
+}
+
+// The batch deadline: what is unfinished falls back (see
+// deadline_result_of).
+void settle_at_deadline(batch_coordinator_pointer self) {
+  settle_unfinished(self, [self](const batch_coordinator_state& st, size_t i) {
+    return answer_outcome{deadline_result_of(st, i, self->clock().now())};
+  });
 }
 
 } // namespace
@@ -340,11 +369,16 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
         reply_and_quit(self);
         return reply;
       }
-      self->delayed_send(self, st.settings.deadline, deadline_atom_v);
+      start_self_timer(self,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(
+                         st.settings.deadline),
+                       [self] { settle_at_deadline(self); });
       auto window = std::min<size_t>(st.settings.max_live_scorers,
                                      st.batch.answers.size());
       for (size_t n = 0; n < window; ++n)
         spawn_next(self);
+      start_self_timer(self, scorer_grace,
+                       [self] { sweep_overdue_scorers(self); });
       return reply;
     },
     [=](cancel_atom) {
@@ -354,12 +388,8 @@ batch_coordinator(batch_coordinator_pointer self, config settings,
                                          "this answer was scored")};
       });
     },
-    [=](deadline_atom) {
-      settle_unfinished(self, [self](const batch_coordinator_state& st,
-                                     size_t i) {
-        return answer_outcome{deadline_result_of(st, i, self->clock().now())};
-      });
-    },
+    // The batch deadline timer (see start_self_timer): never answered.
+    [=](deadline_atom) -> caf::delegated<void> { return {}; },
   };
 }
 

@@ -6,6 +6,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/self_timer.hpp"
 #include "messages/error.hpp"
 #include "scoring/feedback.hpp"
 #include "scoring/llm_reply.hpp"
@@ -195,13 +196,16 @@ scorer_actor::behavior_type scorer(scorer_pointer self,
       st.task = std::move(task);
       st.reply = self->make_response_promise<score_result>();
       auto reply = st.reply;
-      if (st.task.timeout_ms > 0)
-        self->delayed_send(self, std::chrono::milliseconds{st.task.timeout_ms},
-                           deadline_atom_v);
       score(self);
+      // Rules alone finish at once; only an answer waiting for the LLM
+      // needs its timer.
+      if (st.reply.pending() && st.task.timeout_ms > 0)
+        start_self_timer(self, std::chrono::milliseconds{st.task.timeout_ms},
+                         [self] { give_up(self); });
       return reply;
     },
-    [=](deadline_atom) { give_up(self); },
+    // The answer timer (see start_self_timer): never answered.
+    [=](deadline_atom) -> caf::delegated<void> { return {}; },
     [=](retry_atom, const std::string& error) {
       ++self->state.usage.retries;
       note_error(self->state, error + " (retried)");

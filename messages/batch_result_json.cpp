@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "messages/detail/json_text.hpp"
 #include "messages/detail/output_fields.hpp"
 #include "messages/outcome_json.hpp"
 
@@ -14,21 +15,21 @@ namespace {
 
 using detail::field_error;
 using detail::fields;
-using detail::to_json;
+using detail::json_text;
 using detail::unreadable;
-using detail::write_line;
 using json = nlohmann::json;
-using ordered_json = nlohmann::ordered_json;
 
-ordered_json to_json(const batch_stats& x) {
-  return {{"total_count", x.total_count},
-          {"successful_count", x.successful_count},
-          {"failed_count", x.failed_count},
-          {"average_score", x.average_score},
-          {"correct_count", x.correct_count},
-          {"correct_rate", x.correct_rate},
-          {"fallback_count", x.fallback_count},
-          {"needs_review_count", x.needs_review_count}};
+void write_stats(json_text& out, const batch_stats& x) {
+  out.begin_object();
+  out.member("total_count", x.total_count);
+  out.member("successful_count", x.successful_count);
+  out.member("failed_count", x.failed_count);
+  out.member("average_score", x.average_score);
+  out.member("correct_count", x.correct_count);
+  out.member("correct_rate", x.correct_rate);
+  out.member("fallback_count", x.fallback_count);
+  out.member("needs_review_count", x.needs_review_count);
+  out.end_object();
 }
 
 batch_stats read_stats(const fields& in) {
@@ -60,19 +61,33 @@ batch_stats read_stats(const fields& in) {
   return x;
 }
 
-ordered_json to_json(const batch_metrics& x) {
-  ordered_json out = {{"wall_ms", x.wall_ms},
-                      {"llm", x.llm},
-                      {"llm_calls", x.llm_calls},
-                      {"llm_retries", x.llm_retries},
-                      {"prompt_tokens", x.prompt_tokens},
-                      {"completion_tokens", x.completion_tokens},
-                      {"p50_ms", x.p50_ms},
-                      {"p95_ms", x.p95_ms},
-                      {"max_ms", x.max_ms}};
+void write_metrics(json_text& out, const batch_metrics& x) {
+  out.begin_object();
+  out.member("wall_ms", x.wall_ms);
+  out.member("llm", x.llm);
+  out.member("llm_calls", x.llm_calls);
+  out.member("llm_retries", x.llm_retries);
+  out.member("prompt_tokens", x.prompt_tokens);
+  out.member("completion_tokens", x.completion_tokens);
+  out.member("p50_ms", x.p50_ms);
+  out.member("p95_ms", x.p95_ms);
+  out.member("max_ms", x.max_ms);
   if (!x.llm_error.empty())
-    out["llm_error"] = x.llm_error;
-  return out;
+    out.member("llm_error", x.llm_error);
+  out.end_object();
+}
+
+// The members the document and the summary line share, after the outcomes.
+void write_totals(json_text& out, const batch_result& x) {
+  out.key("failed_question_ids");
+  out.begin_array();
+  for (const auto& failure : x.failures)
+    out.value(failure.question_id);
+  out.end_array();
+  out.key("batch_stats");
+  write_stats(out, x.stats);
+  out.key("metrics");
+  write_metrics(out, x.metrics);
 }
 
 batch_metrics read_metrics(const fields& in) {
@@ -194,33 +209,94 @@ caf::expected<batch_result> read_result_lines(std::string_view text) {
 } // namespace
 
 std::string write_batch_result(const batch_result& x) {
-  ordered_json out;
-  out["session_id"] = x.session_id;
-  out["results"] = ordered_json::array();
-  for (const auto& result : x.results)
-    out["results"].push_back(to_json(result));
-  out["failures"] = ordered_json::array();
-  out["failed_question_ids"] = ordered_json::array();
-  for (const auto& failure : x.failures) {
-    out["failures"].push_back(to_json(failure));
-    out["failed_question_ids"].push_back(failure.question_id);
-  }
-  out["batch_stats"] = to_json(x.stats);
-  out["metrics"] = to_json(x.metrics);
-  // Student text may hold anything a host sent; never let one bad byte
-  // throw away a whole batch result.
-  return out.dump(2, ' ', false, ordered_json::error_handler_t::replace);
+  std::string out;
+  write_batch_output(x, output_format::json, [&out](std::string_view piece) {
+    out += piece;
+    return true;
+  });
+  return out;
 }
 
 std::string write_summary_line(const batch_result& x) {
-  ordered_json body;
-  body["session_id"] = x.session_id;
-  body["failed_question_ids"] = ordered_json::array();
-  for (const auto& failure : x.failures)
-    body["failed_question_ids"].push_back(failure.question_id);
-  body["batch_stats"] = to_json(x.stats);
-  body["metrics"] = to_json(x.metrics);
-  return write_line("summary", body);
+  std::string line;
+  json_text out{line, -1};
+  out.begin_object();
+  out.member("type", "summary");
+  out.member("session_id", x.session_id);
+  write_totals(out, x);
+  out.end_object();
+  return line;
+}
+
+bool write_batch_output(const batch_result& x, output_format format,
+                        const text_sink& sink) {
+  // Pieces of about this size: few system calls, and never the whole
+  // output in memory.
+  constexpr size_t piece_size = 64 * 1024;
+  std::string piece;
+  piece.reserve(piece_size + 4096);
+  auto flush_if_full = [&] {
+    if (piece.size() < piece_size)
+      return true;
+    auto ok = sink(piece);
+    piece.clear();
+    return ok;
+  };
+  if (format == output_format::jsonl) {
+    for (const auto& result : x.results) {
+      piece += write_outcome_line(result);
+      piece += '\n';
+      if (!flush_if_full())
+        return false;
+    }
+    for (const auto& failure : x.failures) {
+      piece += write_outcome_line(failure);
+      piece += '\n';
+      if (!flush_if_full())
+        return false;
+    }
+    piece += write_summary_line(x);
+    piece += '\n';
+    return sink(piece);
+  }
+  // The document, written member by member at the depth it has there.
+  constexpr int indent = 2;
+  piece += "{\n  ";
+  json_text{piece, indent, 1}.member("session_id", x.session_id);
+  auto write_list = [&](const char* name, const auto& items) {
+    piece += ",\n  ";
+    json_text{piece, indent}.key(name);
+    if (items.empty()) {
+      piece += "[]";
+      return true;
+    }
+    piece += '[';
+    for (size_t i = 0; i < items.size(); ++i) {
+      piece += i == 0 ? "\n    " : ",\n    ";
+      json_text item{piece, indent, 2};
+      item.begin_object();
+      detail::write_fields(item, items[i]);
+      item.end_object();
+      if (!flush_if_full())
+        return false;
+    }
+    piece += "\n  ]";
+    return true;
+  };
+  if (!write_list("results", x.results) || !write_list("failures", x.failures))
+    return false;
+  std::string totals;
+  {
+    json_text out{totals, indent};
+    out.begin_object();
+    write_totals(out, x);
+    out.end_object();
+  }
+  // The totals object without its braces continues the document.
+  piece += ',';
+  piece.append(totals, 1, totals.size() - 3);
+  piece += "\n}\n";
+  return sink(piece);
 }
 
 caf::expected<batch_result> read_batch_result(std::string_view text) {

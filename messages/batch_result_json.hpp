@@ -4,6 +4,7 @@
 // summary line that ends its JSON Lines output. The writer and the reader
 // of each stand side by side.
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -13,8 +14,28 @@
 
 namespace grader {
 
-/// The batch result as pretty-printed JSON in the layout of DESIGN.md
-/// (`results`, `failures`, `failed_question_ids`, `batch_stats`, `metrics`).
+/// The two forms of output: the document, and JSON Lines.
+enum class output_format {
+  /// One pretty-printed document in the layout of DESIGN.md (`results`,
+  /// `failures`, `failed_question_ids`, `batch_stats`, `metrics`).
+  json,
+  /// One line per outcome in index order, results first, then the summary
+  /// line.
+  jsonl,
+};
+
+/// Takes the pieces of an output in order; returns false to stop writing
+/// (the file or pipe cannot take more).
+using text_sink = std::function<bool(std::string_view)>;
+
+/// Writes the batch result in `format` to `sink`, each form ending with a
+/// newline, in pieces of about 64 KiB: an output of 100,000 results is never
+/// held whole, as a document or as one string. Returns false when the sink
+/// refused a piece.
+bool write_batch_output(const batch_result& x, output_format format,
+                        const text_sink& sink);
+
+/// The document of output_format::json as one string.
 std::string write_batch_result(const batch_result& x);
 
 /// The last line of JSON Lines output: `{"type":"summary", "session_id",

@@ -1,36 +1,35 @@
 #include "messages/outcome_json.hpp"
 
+#include <type_traits>
 #include <utility>
+#include <variant>
 
+#include "messages/detail/json_text.hpp"
 #include "messages/detail/output_fields.hpp"
 #include "scoring/display_text.hpp"
 
 namespace grader::detail {
 
-using ordered_json = nlohmann::ordered_json;
-
-ordered_json to_json(const score_result& x) {
-  ordered_json out;
-  out["attempt_id"] = x.attempt_id;
-  out["session_id"] = x.session_id;
-  out["index"] = x.index;
+void write_fields(json_text& out, const score_result& x) {
+  out.member("attempt_id", x.attempt_id);
+  out.member("session_id", x.session_id);
+  out.member("index", x.index);
   if (!x.answer_id.empty())
-    out["answer_id"] = x.answer_id;
-  out["question_id"] = x.question_id;
-  out["user_id"] = x.user_id;
-  out["is_correct"] = x.verdict.is_correct;
-  out["score"] = x.verdict.score;
-  out["explanation"] = x.explanation;
-  out["keyword_matches"] = x.verdict.keyword_matches;
-  out["feedback"] = x.verdict.feedback;
-  out["graded_at"] = x.graded_at;
-  out["graded_by"] = std::string{to_string(x.verdict.by)};
+    out.member("answer_id", x.answer_id);
+  out.member("question_id", x.question_id);
+  out.member("user_id", x.user_id);
+  out.member("is_correct", x.verdict.is_correct);
+  out.member("score", x.verdict.score);
+  out.member("explanation", x.explanation);
+  out.member("keyword_matches", x.verdict.keyword_matches);
+  out.member("feedback", x.verdict.feedback);
+  out.member("graded_at", x.graded_at);
+  out.member("graded_by", to_string(x.verdict.by));
   if (!x.fallback_reason.empty())
-    out["fallback_reason"] = x.fallback_reason;
+    out.member("fallback_reason", x.fallback_reason);
   if (!x.llm_error.empty())
-    out["llm_error"] = x.llm_error;
-  out["needs_review"] = x.verdict.needs_review;
-  return out;
+    out.member("llm_error", x.llm_error);
+  out.member("needs_review", x.verdict.needs_review);
 }
 
 score_result read_result(const fields& in) {
@@ -58,15 +57,17 @@ score_result read_result(const fields& in) {
   return x;
 }
 
-ordered_json to_json(const score_failure& x) {
-  ordered_json out;
-  out["index"] = x.index;
+void write_fields(json_text& out, const score_failure& x) {
+  out.member("index", x.index);
   if (!x.answer_id.empty())
-    out["answer_id"] = x.answer_id;
-  out["question_id"] = x.question_id;
-  out["user_id"] = x.user_id;
-  out["error"] = {{"code", to_string(x.code)}, {"message", x.message}};
-  return out;
+    out.member("answer_id", x.answer_id);
+  out.member("question_id", x.question_id);
+  out.member("user_id", x.user_id);
+  out.key("error");
+  out.begin_object();
+  out.member("code", to_string(x.code));
+  out.member("message", x.message);
+  out.end_object();
 }
 
 score_failure read_failure(const fields& in) {
@@ -81,15 +82,6 @@ score_failure read_failure(const fields& in) {
     throw field_error(error.path_of("code") + " 'none' names no failure");
   x.message = error.text("message");
   return x;
-}
-
-std::string write_line(const char* type, const ordered_json& body) {
-  ordered_json out;
-  out["type"] = type;
-  for (const auto& field : body.items())
-    out[field.key()] = field.value();
-  // Compact dumping escapes control characters, so the text stays one line.
-  return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 answer_outcome read_outcome(const fields& line) {
@@ -107,10 +99,20 @@ answer_outcome read_outcome(const fields& line) {
 namespace grader {
 
 std::string write_outcome_line(const answer_outcome& x) {
-  if (const auto* result = std::get_if<score_result>(&x))
-    return detail::write_line("result", detail::to_json(*result));
-  return detail::write_line("failure",
-                            detail::to_json(std::get<score_failure>(x)));
+  std::string line;
+  detail::json_text out{line, -1};
+  out.begin_object();
+  std::visit(
+    [&](const auto& outcome) {
+      out.member("type",
+                 std::is_same_v<std::decay_t<decltype(outcome)>, score_result>
+                   ? "result"
+                   : "failure");
+      detail::write_fields(out, outcome);
+    },
+    x);
+  out.end_object();
+  return line;
 }
 
 caf::expected<answer_outcome> read_outcome_line(std::string_view line) {

@@ -37,21 +37,21 @@ bool is_one_json_value(std::string_view line);
 namespace grader::detail {
 
 class fields;
+class json_text;
 
-/// A result as an object of the batch result document (`results[i]`).
-nlohmann::ordered_json to_json(const score_result& x);
+/// Writes the fields of a result (`results[i]` of the document, and a
+/// result line after its `type`) into the object `out` is in.
+void write_fields(json_text& out, const score_result& x);
 
-/// Reads back what to_json wrote for a result; throws field_error.
+/// Reads back what write_fields wrote for a result; throws field_error.
 score_result read_result(const fields& in);
 
-/// A failure as an object of the document (`failures[i]`).
-nlohmann::ordered_json to_json(const score_failure& x);
+/// Writes the fields of a failure (`failures[i]` of the document, and a
+/// failure line after its `type`).
+void write_fields(json_text& out, const score_failure& x);
 
-/// Reads back what to_json wrote for a failure; throws field_error.
+/// Reads back what write_fields wrote for a failure; throws field_error.
 score_failure read_failure(const fields& in);
-
-/// A line of JSON Lines: `type` first, then the fields of `body`, compact.
-std::string write_line(const char* type, const nlohmann::ordered_json& body);
 
 /// Reads a result or failure line by its `type`; throws field_error.
 answer_outcome read_outcome(const fields& line);

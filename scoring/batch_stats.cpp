@@ -18,27 +18,34 @@ uint64_t percentile(const std::vector<uint64_t>& sorted, uint64_t percent) {
 
 } // namespace
 
-batch_stats summarize(const std::vector<grade>& grades, uint64_t failed_count) {
-  batch_stats result;
-  result.successful_count = grades.size();
+void stats_tally::add(const grade& g) {
+  ++counts_.successful_count;
+  score_sum_ += g.score;
+  if (g.is_correct)
+    ++counts_.correct_count;
+  if (g.by == graded_by::fallback)
+    ++counts_.fallback_count;
+  if (g.needs_review)
+    ++counts_.needs_review_count;
+}
+
+batch_stats stats_tally::finish(uint64_t failed_count) const {
+  auto result = counts_;
   result.failed_count = failed_count;
   result.total_count = result.successful_count + failed_count;
-  int64_t score_sum = 0;
-  for (const auto& g : grades) {
-    score_sum += g.score;
-    if (g.is_correct)
-      ++result.correct_count;
-    if (g.by == graded_by::fallback)
-      ++result.fallback_count;
-    if (g.needs_review)
-      ++result.needs_review_count;
-  }
   if (result.successful_count > 0) {
     auto n = static_cast<double>(result.successful_count);
-    result.average_score = static_cast<double>(score_sum) / n;
+    result.average_score = static_cast<double>(score_sum_) / n;
     result.correct_rate = static_cast<double>(result.correct_count) / n;
   }
   return result;
+}
+
+batch_stats summarize(const std::vector<grade>& grades, uint64_t failed_count) {
+  stats_tally tally;
+  for (const auto& g : grades)
+    tally.add(g);
+  return tally.finish(failed_count);
 }
 
 latency_summary summarize_latencies(std::vector<uint64_t> latencies_ms) {

@@ -35,6 +35,21 @@ struct batch_stats {
   }
 };
 
+/// Adds up the statistics of a batch one grade at a time, so that a batch of
+/// 100,000 results is summarized without a copy of its grades.
+class stats_tally {
+public:
+  /// Counts one successful answer.
+  void add(const grade& g);
+
+  /// The statistics of the grades added and `failed_count` failures.
+  batch_stats finish(uint64_t failed_count) const;
+
+private:
+  batch_stats counts_;
+  int64_t score_sum_ = 0;
+};
+
 /// The statistics of a batch whose successes are `grades` and which had
 /// `failed_count` failures.
 batch_stats summarize(const std::vector<grade>& grades, uint64_t failed_count);

@@ -93,6 +93,8 @@ output_file::output_file(std::string path, std::string target,
 }
 
 output_file::~output_file() {
+  if (in_place_fd_ >= 0)
+    ::close(in_place_fd_);
   if (temp_fd_ >= 0)
     ::close(temp_fd_);
   if (!temp_path_.empty())
@@ -130,30 +132,48 @@ std::unique_ptr<output_file> output_file::prepare(const std::string& path,
     new output_file{path, target, temp_path, fd}};
 }
 
-std::string output_file::commit(std::string_view text) {
+std::string output_file::write(std::string_view piece) {
+  if (!failure_.empty())
+    return failure_;
   if (temp_path_.empty()) {
-    auto fd = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-      return cannot_write(path_);
-    auto written = write_all(fd, text);
-    auto saved = errno;
-    if (::close(fd) != 0 && written)
-      return cannot_write(path_);
-    errno = saved;
-    return written ? std::string{} : cannot_write(path_);
+    if (in_place_fd_ < 0)
+      in_place_fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (in_place_fd_ < 0 || !write_all(in_place_fd_, piece))
+      failure_ = cannot_write(path_);
+    return failure_;
+  }
+  if (temp_fd_ < 0 || !write_all(temp_fd_, piece))
+    failure_ = cannot_write(path_);
+  return failure_;
+}
+
+std::string output_file::commit() {
+  if (!failure_.empty())
+    return failure_;
+  if (temp_path_.empty()) {
+    // Nothing written still opens the target, as `: > target` would.
+    if (in_place_fd_ < 0)
+      in_place_fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (in_place_fd_ < 0)
+      return failure_ = cannot_write(path_);
+    auto fd = in_place_fd_;
+    in_place_fd_ = -1;
+    if (::close(fd) != 0)
+      return failure_ = cannot_write(path_);
+    return {};
   }
   auto failed = [this] {
-    auto why = cannot_write(path_);
+    failure_ = cannot_write(path_);
     if (temp_fd_ >= 0)
       ::close(temp_fd_);
     temp_fd_ = -1;
     ::unlink(temp_path_.c_str());
     temp_path_.clear();
-    return why;
+    return failure_;
   };
   // Synced before the rename, so that a crash leaves the old file or the
   // whole new one, never an empty file under the old name.
-  if (!write_all(temp_fd_, text) || ::fsync(temp_fd_) != 0)
+  if (temp_fd_ < 0 || ::fsync(temp_fd_) != 0)
     return failed();
   auto fd = temp_fd_;
   temp_fd_ = -1;
@@ -163,6 +183,11 @@ std::string output_file::commit(std::string_view text) {
     return failed();
   temp_path_.clear();
   return {};
+}
+
+std::string output_file::commit(std::string_view text) {
+  auto error = write(text);
+  return error.empty() ? commit() : error;
 }
 
 std::string write_file_atomically(const std::string& path,

@@ -30,7 +30,16 @@ public:
   output_file(const output_file&) = delete;
   output_file& operator=(const output_file&) = delete;
 
-  /// Writes `text` to the target. Returns why it failed, empty on success.
+  /// Writes the next piece of the text: to the temporary file, or to a
+  /// target written in place. Returns why it failed, empty on success; after
+  /// a failure nothing more is written and commit() fails too.
+  std::string write(std::string_view piece);
+
+  /// Ends the text written so far: syncs the temporary file and renames it
+  /// over the target. Returns why it failed, empty on success.
+  std::string commit();
+
+  /// Writes `text` as the whole of the target (write, then commit).
   std::string commit(std::string_view text);
 
   /// The temporary file, empty for a target written in place. A process
@@ -47,6 +56,9 @@ private:
   std::string target_; // after following symbolic links
   std::string temp_path_;
   int temp_fd_;
+  // The target written in place, opened by the first write.
+  int in_place_fd_ = -1;
+  std::string failure_;
 };
 
 /// Writes `text` to `path` at once through an output_file. Returns why it

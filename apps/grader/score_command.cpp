@@ -205,16 +205,27 @@ bool read_input(const std::string& path, uint64_t max_bytes,
   return cannot_read(std::strerror(errno));
 }
 
-// Writes the result to the -o file, or to stdout when there is none.
-bool write_output(output_file* file, const std::string& text) {
+// Writes the result to the -o file, or to stdout when there is none, as it
+// is formatted, piece by piece.
+bool write_output(output_file* file, const batch_result& x,
+                  const std::string& format) {
+  auto as = format == "json" ? output_format::json : output_format::jsonl;
   if (file == nullptr) {
-    if (write_all(STDOUT_FILENO, text))
+    if (write_batch_output(x, as, [](std::string_view piece) {
+          return write_all(STDOUT_FILENO, piece);
+        }))
       return true;
     complain(std::string{"cannot write the result to standard output: "}
              + std::strerror(errno));
     return false;
   }
-  auto error = file->commit(text);
+  std::string error;
+  write_batch_output(x, as, [&](std::string_view piece) {
+    error = file->write(piece);
+    return error.empty();
+  });
+  if (error.empty())
+    error = file->commit();
   if (!error.empty())
     complain(error);
   return error.empty();
@@ -288,18 +299,6 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
     plan.remaining.session_id = scoring::make_uuid(random);
   }
   return true;
-}
-
-std::string format_output(const batch_result& x, const std::string& format) {
-  if (format == "json")
-    return write_batch_result(x);
-  std::string out;
-  for (const auto& result : x.results)
-    out += write_outcome_line(result) + '\n';
-  for (const auto& failure : x.failures)
-    out += write_outcome_line(failure) + '\n';
-  out += write_summary_line(x);
-  return out;
 }
 
 void print_summary(const batch_result& x) {
@@ -440,8 +439,7 @@ int run_score(score_options opts) {
             complain("warning: LLM calls failed, so some answers were "
                      "graded by fallback rules; the first error: "
                      + result.metrics.llm_error);
-          if (!write_output(output.get(),
-                            format_output(result, opts.format) + '\n'))
+          if (!write_output(output.get(), result, opts.format))
             return;
           // The output is whole, but a crash would have lost answers.
           if (!journal_error.empty())

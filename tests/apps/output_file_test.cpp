@@ -80,6 +80,39 @@ TEST_CASE("output file replaces a regular file whole and keeps its "
   CHECK(std::distance(fs::directory_iterator{s.dir}, {}) == 1);
 }
 
+TEST_CASE("output file written in pieces shows them only once committed, "
+          "all of them in order",
+          "[apps]") {
+  scratch s;
+  auto path = s.dir / "result.json";
+  spit(path, "old");
+  std::string error;
+  auto file = output_file::prepare(path, error);
+  REQUIRE(file != nullptr);
+  CHECK(file->write("first, ").empty());
+  CHECK(file->write("second, ").empty());
+  CHECK(slurp(path) == "old");
+  CHECK(file->write("third").empty());
+  CHECK(file->commit().empty());
+  CHECK(slurp(path) == "first, second, third");
+  CHECK(std::distance(fs::directory_iterator{s.dir}, {}) == 1);
+}
+
+TEST_CASE("output file in place reports the piece that did not fit and "
+          "refuses to commit after it",
+          "[apps]") {
+  scratch s;
+  if (!make_device(s.dir / "full", 1, 7))
+    return;
+  std::string error;
+  auto full = output_file::prepare(s.dir / "full", error);
+  REQUIRE(full != nullptr);
+  auto why = full->write("no room");
+  CHECK(why.find("No space left on device") != std::string::npos);
+  CHECK(full->write("more") == why);
+  CHECK(full->commit() == why);
+}
+
 TEST_CASE("output file removes its temporary file when it is not committed",
           "[apps]") {
   scratch s;

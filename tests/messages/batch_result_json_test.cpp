@@ -244,3 +244,59 @@ TEST_CASE("codec writes invalid UTF-8 from a host as replacement characters",
 
 // -- hostile input
 // -------------------------------------------------------------
+
+TEST_CASE("codec writes a large output in pieces that together are the "
+          "whole of it",
+          "[codec]") {
+  std::vector<answer_outcome> outcomes;
+  for (uint64_t i = 0; i < 2000; ++i) {
+    if (i % 10 == 3) {
+      auto failure = korean_failure();
+      failure.index = i;
+      outcomes.emplace_back(failure);
+    } else {
+      auto result = korean_result();
+      result.index = i;
+      outcomes.emplace_back(result);
+    }
+  }
+  auto x = make_batch_result("s-large", std::move(outcomes), {});
+  for (auto format : {output_format::json, output_format::jsonl}) {
+    std::vector<std::string> pieces;
+    CHECK(write_batch_output(x, format, [&](std::string_view piece) {
+      pieces.emplace_back(piece);
+      return true;
+    }));
+    std::string whole;
+    for (const auto& piece : pieces)
+      whole += piece;
+    // Never the whole output at once, and no piece much above 64 KiB.
+    CHECK(pieces.size() > 5);
+    for (const auto& piece : pieces)
+      CHECK(piece.size() < 64 * 1024 + 4096);
+    if (format == output_format::json) {
+      CHECK(whole == write_batch_result(x));
+      CHECK(nlohmann::json::parse(whole).at("results").size() == 1800);
+    } else {
+      CHECK(whole == as_json_lines(x));
+    }
+    CHECK(read_result_ok(whole) == x);
+  }
+}
+
+TEST_CASE("codec stops writing an output when its sink refuses a piece",
+          "[codec]") {
+  std::vector<answer_outcome> outcomes;
+  for (uint64_t i = 0; i < 2000; ++i) {
+    auto result = korean_result();
+    result.index = i;
+    outcomes.emplace_back(result);
+  }
+  auto x = make_batch_result("s-large", std::move(outcomes), {});
+  size_t calls = 0;
+  CHECK_FALSE(write_batch_output(x, output_format::json, [&](std::string_view) {
+    ++calls;
+    return false;
+  }));
+  CHECK(calls == 1);
+}
