@@ -8,7 +8,6 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -24,7 +23,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <nlohmann/json.hpp>
 
 #include "actors/registration.hpp"
 #include "apps/grader/bench_batch.hpp"
@@ -36,6 +34,7 @@
 #include "apps/grader/commands.hpp"
 #include "apps/grader/judge_process.hpp"
 #include "apps/grader/output_file.hpp"
+#include "apps/grader/score_run.hpp"
 
 namespace grader::app {
 
@@ -45,10 +44,6 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> scenario_names{
   "short-50", "short-1k", "short-10k", "mc-100k", "fairness", "gateway-cost"};
-
-// `grader score`'s own default for --concurrency, passed explicitly so that
-// the table says what ran.
-constexpr uint32_t default_concurrency = 64;
 
 // The judge's latency for every LLM scenario of a --quick run.
 constexpr uint32_t quick_latency_ms = 20;
@@ -73,10 +68,6 @@ double own_cpu_s() {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
   return seconds(used.ru_utime) + seconds(used.ru_stime);
-}
-
-double ms_of(std::chrono::steady_clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
 }
 
 // One actor system for the scenarios that run in this process, made when
@@ -122,19 +113,6 @@ struct bench_context {
   }
 };
 
-// One `grader score` run of a scenario.
-struct score_run {
-  std::string scenario;
-  std::string variant;
-  question_type type = question_type::short_answer;
-  size_t answers = 0;
-  // 0: no server, the in-process judge answers.
-  uint32_t latency_ms = 0;
-  uint32_t concurrency = default_concurrency;
-  bool sequential = false;
-  bool no_explain = false;
-};
-
 // The batch file of `count` answers of `type`, written once per bench.
 std::string batch_file(bench_context& ctx, question_type type, size_t count) {
   auto name = std::string{scoring::to_string(type)} + "-"
@@ -149,34 +127,6 @@ std::string batch_file(bench_context& ctx, question_type type, size_t count) {
   return path;
 }
 
-// Reads the metrics and the counts of an output of `grader score` into
-// `row`, skipping the results themselves. Returns why it could not.
-std::string read_output(const std::string& path, bench_row& row) {
-  std::ifstream in{path};
-  if (!in)
-    return "cannot read " + path;
-  using json = nlohmann::json;
-  auto only_totals = [](int depth, json::parse_event_t event, json& parsed) {
-    return !(depth == 1 && event == json::parse_event_t::key
-             && parsed != "metrics" && parsed != "batch_stats");
-  };
-  auto body = json::parse(in, only_totals, false);
-  if (!body.is_object() || !body.contains("metrics")
-      || !body.contains("batch_stats"))
-    return path + " holds no batch result";
-  const auto& m = body["metrics"];
-  const auto& s = body["batch_stats"];
-  row.engine_wall_ms = m.value("wall_ms", uint64_t{0});
-  row.llm_calls = m.value("llm_calls", uint64_t{0});
-  row.llm_retries = m.value("llm_retries", uint64_t{0});
-  row.p50_ms = m.value("p50_ms", uint64_t{0});
-  row.p95_ms = m.value("p95_ms", uint64_t{0});
-  row.max_ms = m.value("max_ms", uint64_t{0});
-  row.fallbacks = s.value("fallback_count", uint64_t{0});
-  row.failed = s.value("failed_count", uint64_t{0});
-  return {};
-}
-
 void print_row(const bench_row& r) {
   std::ostringstream line;
   line << r.scenario << (r.variant.empty() ? "" : " " + r.variant) << ": "
@@ -189,59 +139,15 @@ void print_row(const bench_row& r) {
   say(line.str());
 }
 
-void run_score(bench_context& ctx, const score_run& spec) {
-  auto name = spec.scenario + (spec.variant.empty() ? "" : "-" + spec.variant);
-  bench_row row;
-  row.scenario = spec.scenario;
-  row.variant = spec.variant;
-  row.answers = spec.answers;
-  row.latency_ms = spec.latency_ms;
-  std::vector<std::string> args{"score",         "--quiet",
-                                "--progress",    "never",
-                                "--api-key-env", "GRADER_BENCH_NO_API_KEY"};
-  std::unique_ptr<judge_process> judge;
-  net::judge_server_stats before;
-  if (spec.latency_ms > 0) {
-    judge = std::make_unique<judge_process>(ctx.self, ctx.dir, name,
-                                            spec.latency_ms);
-    before = judge->stats();
-    row.concurrency = spec.sequential ? 1 : spec.concurrency;
-    args.insert(args.end(), {"--llm-url", judge->url(), "--concurrency",
-                             std::to_string(spec.concurrency)});
+void score_scenario(bench_context& ctx, score_run spec) {
+  try {
+    spec.batch_path = batch_file(ctx, spec.type, spec.answers);
+    auto row = run_score(ctx.self, ctx.dir, spec);
+    print_row(row);
+    ctx.report.rows.push_back(std::move(row));
+  } catch (const std::exception& e) {
+    ctx.fail(spec.name() + ": " + e.what());
   }
-  if (spec.sequential)
-    args.emplace_back("--sequential");
-  if (spec.no_explain)
-    args.emplace_back("--no-explain");
-  auto output = (ctx.dir / (name + ".out.json")).string();
-  args.insert(args.end(),
-              {batch_file(ctx, spec.type, spec.answers), "-o", output});
-  auto errors = (ctx.dir / (name + ".err")).string();
-  child_run score{
-    ctx.self, args, "/dev/null", errors,
-    environment_without({"GRADER_LLM_URL", "OPENAI_BASE_URL", "GRADER_MODEL"})};
-  auto usage = score.finish();
-  if (judge) {
-    auto after = judge->stats();
-    row.most_in_flight = after.most_in_flight;
-    row.connections = after.connections_accepted - before.connections_accepted;
-    row.judge_cpu_s = judge->stop().cpu_s;
-  }
-  // 3: some answers failed, which the row shows; anything else is no run.
-  if (usage.exit_code != 0 && usage.exit_code != exit_some_failed) {
-    auto how = usage.signal != 0
-                 ? "was killed by signal " + std::to_string(usage.signal)
-                 : "exited with " + std::to_string(usage.exit_code);
-    return ctx.fail(name + ": grader score " + how + ":\n"
-                    + tail_of_file(errors));
-  }
-  if (auto error = read_output(output, row); !error.empty())
-    return ctx.fail(name + ": " + error);
-  row.wall_ms = ms_of(usage.wall);
-  row.cpu_s = usage.cpu_s;
-  row.peak_rss_mb = static_cast<double>(usage.max_rss_kib) / 1024.0;
-  print_row(row);
-  ctx.report.rows.push_back(std::move(row));
 }
 
 void run_fairness_scenario(bench_context& ctx) {
@@ -356,11 +262,11 @@ void run_scenario(bench_context& ctx, const std::string& name) {
     spec.latency_ms = ctx.latency(latency);
     spec.concurrency = concurrency;
     spec.sequential = sequential;
-    run_score(ctx, spec);
+    score_scenario(ctx, spec);
   };
   if (name == "short-50") {
-    short_run("parallel", 50, 300, default_concurrency, false);
-    short_run("sequential", 50, 300, default_concurrency, true);
+    short_run("parallel", 50, 300, score_default_concurrency, false);
+    short_run("sequential", 50, 300, score_default_concurrency, true);
   } else if (name == "short-1k") {
     short_run("parallel", 1000, 200, ctx.quick ? 10 : 100, false);
   } else if (name == "short-10k") {
@@ -373,7 +279,7 @@ void run_scenario(bench_context& ctx, const std::string& name) {
       spec.type = question_type::multiple_choice;
       spec.answers = ctx.scaled(100000);
       spec.no_explain = !explain;
-      run_score(ctx, spec);
+      score_scenario(ctx, spec);
     }
   } else if (name == "fairness") {
     run_fairness_scenario(ctx);
