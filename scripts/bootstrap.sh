@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages grader builds with (only those missing), then
-# configures and builds into build/. Safe to run again: it does nothing that
-# is already done, so a second run takes seconds.
+# Installs the Debian packages grader builds and benchmarks with (only those
+# missing), then configures and builds into build/. Safe to run again: it
+# does nothing that is already done, so a second run takes seconds.
 #
 #   scripts/bootstrap.sh                 release build in build/
 #   BUILD_DIR=dir CMAKE_ARGS="..." scripts/bootstrap.sh   another folder / flags
@@ -15,6 +15,7 @@ packages=(
   libcaf-dev libboost-dev libboost-system-dev
   nlohmann-json3-dev catch2 libcli11-dev
   libssl-dev openssl libutf8proc-dev
+  gnuplot-nox  # draws the plot of `grader bench --plot`
 )
 
 "$root/scripts/install-packages.sh" "${packages[@]}"

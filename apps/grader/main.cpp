@@ -17,12 +17,14 @@ int main(int argc, char** argv) {
                "grader"};
   app.footer("Examples:\n  grader score answers.json -o result.json\n"
              "  grader score --llm-url http://127.0.0.1:8080/v1 answers.json\n"
-             "  grader judge --port 8080\nSee grader SUBCOMMAND --help.");
+             "  grader judge --port 8080\n"
+             "  grader bench --quick\nSee grader SUBCOMMAND --help.");
   app.set_version_flag("--version", GRADER_VERSION);
   app.require_subcommand(1);
   int result = grader::app::exit_internal_error;
   grader::app::add_score_command(app, result);
   grader::app::add_judge_command(app, result);
+  grader::app::add_bench_command(app, result);
   // A config file and the environment supply defaults for `grader score`,
   // put in front of the user's arguments.
   std::vector<std::string> known_options;

@@ -1,0 +1,106 @@
+#include "apps/grader/score_run.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "apps/grader/child_run.hpp"
+#include "apps/grader/commands.hpp"
+#include "apps/grader/judge_process.hpp"
+
+namespace grader::app {
+
+namespace {
+
+// Reads the metrics and the counts of an output of `grader score` into
+// `row`, skipping the results themselves. Returns why it could not.
+std::string read_output(const std::string& path, bench_row& row) {
+  std::ifstream in{path};
+  if (!in)
+    return "cannot read " + path;
+  using json = nlohmann::json;
+  auto only_totals = [](int depth, json::parse_event_t event, json& parsed) {
+    return !(depth == 1 && event == json::parse_event_t::key
+             && parsed != "metrics" && parsed != "batch_stats");
+  };
+  auto body = json::parse(in, only_totals, false);
+  if (!body.is_object() || !body.contains("metrics")
+      || !body.contains("batch_stats"))
+    return path + " holds no batch result";
+  const auto& m = body["metrics"];
+  const auto& s = body["batch_stats"];
+  row.engine_wall_ms = m.value("wall_ms", uint64_t{0});
+  row.llm_calls = m.value("llm_calls", uint64_t{0});
+  row.llm_retries = m.value("llm_retries", uint64_t{0});
+  row.p50_ms = m.value("p50_ms", uint64_t{0});
+  row.p95_ms = m.value("p95_ms", uint64_t{0});
+  row.max_ms = m.value("max_ms", uint64_t{0});
+  row.fallbacks = s.value("fallback_count", uint64_t{0});
+  row.failed = s.value("failed_count", uint64_t{0});
+  return {};
+}
+
+} // namespace
+
+bench_row run_score(const std::string& program,
+                    const std::filesystem::path& dir, const score_run& spec) {
+  auto name = spec.name();
+  bench_row row;
+  row.scenario = spec.scenario;
+  row.variant = spec.variant;
+  row.answers = spec.answers;
+  row.latency_ms = spec.latency_ms;
+  // No API key: the judge needs none, and a real one stays at home.
+  std::vector<std::string> args{"score",         "--quiet",
+                                "--progress",    "never",
+                                "--api-key-env", "GRADER_BENCH_NO_API_KEY"};
+  std::unique_ptr<judge_process> judge;
+  net::judge_server_stats before;
+  if (spec.latency_ms > 0) {
+    judge = std::make_unique<judge_process>(program, dir, name,
+                                            spec.latency_ms);
+    before = judge->stats();
+    row.concurrency = spec.sequential ? 1 : spec.concurrency;
+    args.insert(args.end(), {"--llm-url", judge->url(), "--concurrency",
+                             std::to_string(spec.concurrency)});
+  }
+  if (spec.sequential)
+    args.emplace_back("--sequential");
+  if (spec.no_explain)
+    args.emplace_back("--no-explain");
+  auto output = (dir / (name + ".out.json")).string();
+  args.insert(args.end(), {spec.batch_path, "-o", output});
+  auto errors = (dir / (name + ".err")).string();
+  // Without the LLM settings of the environment, which would point the
+  // runs without a server at one.
+  child_run score{
+    program, args, "/dev/null", errors,
+    environment_without({"GRADER_LLM_URL", "OPENAI_BASE_URL", "GRADER_MODEL"})};
+  auto usage = score.finish();
+  if (judge) {
+    auto after = judge->stats();
+    row.most_in_flight = after.most_in_flight;
+    row.connections = after.connections_accepted - before.connections_accepted;
+    row.judge_cpu_s = judge->stop().cpu_s;
+  }
+  // 3: some answers failed, which the row shows; anything else is no run.
+  if (usage.exit_code != 0 && usage.exit_code != exit_some_failed) {
+    auto how = usage.signal != 0
+                 ? "was killed by signal " + std::to_string(usage.signal)
+                 : "exited with " + std::to_string(usage.exit_code);
+    throw std::runtime_error("grader score " + how + ":\n"
+                             + tail_of_file(errors));
+  }
+  if (auto error = read_output(output, row); !error.empty())
+    throw std::runtime_error(error);
+  row.wall_ms = std::chrono::duration<double, std::milli>(usage.wall).count();
+  row.cpu_s = usage.cpu_s;
+  row.peak_rss_mb = static_cast<double>(usage.max_rss_kib) / 1024.0;
+  return row;
+}
+
+} // namespace grader::app
