@@ -114,6 +114,10 @@ score_result deadline_result_of(const batch_coordinator_state& st, size_t i,
 // scorer that does not answer at all.
 constexpr auto scorer_grace = std::chrono::seconds{1};
 
+// How long before the batch deadline scorers give up on their own (a tenth
+// of the deadline when that is less): time for their replies to come in.
+constexpr auto deadline_margin = std::chrono::milliseconds{100};
+
 // Takes the handle by value: callers may pass a reference into `live`.
 void stop_scorer(batch_coordinator_pointer self, scorer_actor scorer) {
   self->state.live.erase(scorer.address());
@@ -243,10 +247,22 @@ void spawn_next(batch_coordinator_pointer self) {
   // Answers start in order, so their spawn order is their ticket: the
   // gateway serves the oldest answer of the batch first. The coordinator's
   // actor id tells batches apart.
-  scoring_task task{st.batch.session_id, st.batch.answers[i],
-                    st.settings.explain,
-                    static_cast<uint32_t>(st.settings.answer_timeout.count()),
-                    call_place{self->id(), i, st.batch.options.priority}};
+  // The scorer's own timer fires a little before the batch deadline at the
+  // latest: an answer whose score came back then still replies with it
+  // (graded by the LLM, explanation templated), where the coordinator at
+  // the deadline could only give the rules' fallback.
+  auto timeout = st.settings.answer_timeout;
+  auto margin = std::min<clock::duration>(deadline_margin,
+                                          st.settings.deadline / 10);
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+    st.received + st.settings.deadline - margin - st.started[i]);
+  auto by_deadline = timeout.count() == 0 || left < timeout;
+  if (by_deadline)
+    timeout = std::max(left, std::chrono::milliseconds{1});
+  scoring_task task{
+    st.batch.session_id, st.batch.answers[i],
+    st.settings.explain, static_cast<uint32_t>(timeout.count()),
+    by_deadline,         call_place{self->id(), i, st.batch.options.priority}};
   self->request(scorer, caf::infinite, score_atom_v, std::move(task))
     .then(
       [=](score_result& result) {

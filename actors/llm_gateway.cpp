@@ -112,14 +112,15 @@ void admit(llm_gateway_pointer self) {
       finish(self, id, done);
     }
   }
+  st.admission.record_time(self->clock().now());
   if (st.circuit.close_if_due(self->clock().now()))
     log_line(st.settings, st.name,
              "closed the circuit after its cool-down; calls start again");
   while (auto id = st.admission.next()) {
     auto now = self->clock().now();
     auto at
-      = std::max({st.admission.paused_until(), st.circuit.open_until(),
-                  st.window.next_start(st.calls[*id].estimated_tokens, now)});
+      = std::max(st.circuit.open_until(),
+                 st.window.next_start(st.calls[*id].estimated_tokens, now));
     if (at > now) {
       wake_at(self, at, now);
       return;
@@ -151,28 +152,44 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
     waiter.deliver(caf::make_error(done.code, text));
 }
 
-// The endpoint is overloaded: everyone slows down, not only this call.
-void on_rate_limited(llm_gateway_pointer self, milliseconds pause,
+// The endpoint is overloaded: everyone slows down (the in-flight limit is
+// halved), and the call that got the 429 waits out its Retry-After. The
+// other calls do not wait for it: one answer's 429s must not stall a batch,
+// and when the whole endpoint is overloaded, every call gets its own 429
+// and its own wait.
+void on_rate_limited(llm_gateway_pointer self, milliseconds retry_after,
                      clock::time_point now) {
   auto& st = self->state;
-  st.admission.record_rate_limited(now, pause);
-  auto limit = " in-flight limit now " + std::to_string(st.admission.limit());
-  if (pause.count() > 0)
-    log_line(st.settings, st.name,
-             "paused admission for " + std::to_string(pause.count())
-               + " ms after a 429;" + limit);
-  else
-    log_line(st.settings, st.name, "received a 429;" + limit);
+  st.admission.record_rate_limited(now);
+  log_line(st.settings, st.name,
+           "received a 429; in-flight limit now "
+             + std::to_string(st.admission.limit()) + "; the call waits "
+             + std::to_string(retry_after.count()) + " ms");
 }
 
 void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   auto& st = self->state;
   auto now = self->clock().now();
-  // An endpoint may ask for any wait (`Retry-After: 999999`); no call
-  // waits longer than a call may take, or one reply would stall every
-  // batch.
-  auto retry_after = std::min(milliseconds{done.retry_after_ms},
-                              st.settings.llm_timeout);
+  auto asked = milliseconds{done.retry_after_ms};
+  // An endpoint may ask for any wait (`Retry-After: 999999`). A wait longer
+  // than an answer may take helps no answer and would stall every batch on
+  // one reply: the call fails now, and its answer falls back at once.
+  auto answer_time = st.settings.answer_timeout;
+  if (done.rate_limited && answer_time.count() > 0 && asked > answer_time) {
+    st.admission.record_rate_limited(now);
+    log_line(st.settings, st.name,
+             "received a 429 asking to wait longer than an answer may take; "
+             "the call fails; in-flight limit now "
+               + std::to_string(st.admission.limit()));
+    auto refused = done;
+    refused.message += " (it asked to wait "
+                       + std::to_string(asked.count() / 1000)
+                       + " s, longer than an answer may take)";
+    finish(self, done.call_id, refused);
+    return;
+  }
+  // Any other wait is honoured, up to what a call may take.
+  auto retry_after = std::min(asked, st.settings.llm_timeout);
   if (done.rate_limited)
     on_rate_limited(self, retry_after, now);
   if (st.circuit.record_failure(now, done.call_id)) {

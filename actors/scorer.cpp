@@ -106,7 +106,9 @@ void give_up(scorer_pointer self) {
     return;
   if (!st.decided) {
     st.verdict = scoring::fallback_grade(st.task.item);
-    st.fallback_reason = fallback_reasons::answer_timeout;
+    st.fallback_reason = st.task.timeout_is_deadline
+                           ? fallback_reasons::deadline
+                           : fallback_reasons::answer_timeout;
   }
   finish_with_templated_explanation(
     self, " (Explanation templated: the LLM did not answer in time.)");

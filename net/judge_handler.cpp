@@ -25,6 +25,7 @@ enum class fault_kind : uint8_t {
   hang,
   slow,
   rate_limited,
+  rate_limited_for_days,
   server_error,
   unavailable,
   unauthorized,
@@ -44,6 +45,7 @@ constexpr fault_name fault_names[] = {
   {"hang", fault_kind::hang},
   {"slow", fault_kind::slow},
   {"429", fault_kind::rate_limited},
+  {"429_long", fault_kind::rate_limited_for_days},
   {"500", fault_kind::server_error},
   {"503", fault_kind::unavailable},
   {"401", fault_kind::unauthorized},
@@ -153,6 +155,11 @@ std::optional<judge_response> fault_response(fault_kind kind,
     case fault_kind::rate_limited:
       result = error_response(429, "rate limited", "rate_limit");
       result.headers.emplace_back("Retry-After", "1");
+      return result;
+    case fault_kind::rate_limited_for_days:
+      // A provider asking for a pause no batch can wait for.
+      result = error_response(429, "rate limited", "rate_limit");
+      result.headers.emplace_back("Retry-After", "999999");
       return result;
     case fault_kind::server_error:
       return error_response(500, "internal server error", "server_error");

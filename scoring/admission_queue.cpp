@@ -103,11 +103,23 @@ void admission_queue::record_success() noexcept {
   limit_ = std::min<double>(max_in_flight_, limit_ + 1);
 }
 
-void admission_queue::record_rate_limited(
-  clock::time_point now, std::chrono::milliseconds retry_after) noexcept {
+void admission_queue::record_time(clock::time_point now) noexcept {
+  constexpr auto growth_interval = std::chrono::seconds{1};
+  if (limit_ >= max_in_flight_) {
+    last_change_ = now;
+    return;
+  }
+  auto steps = (now - last_change_) / growth_interval;
+  if (steps <= 0)
+    return;
+  limit_ = std::min<double>(max_in_flight_,
+                            limit_ + static_cast<double>(steps));
+  last_change_ += steps * growth_interval;
+}
+
+void admission_queue::record_rate_limited(clock::time_point now) noexcept {
   limit_ = std::max(1.0, std::floor(limit_ / 2));
-  if (retry_after.count() > 0)
-    paused_until_ = std::max(paused_until_, now + retry_after);
+  last_change_ = now;
 }
 
 } // namespace grader::scoring

@@ -20,9 +20,11 @@ namespace grader::scoring {
 /// is not stuck behind a big one on the same gateway), then within a batch
 /// the oldest ticket first, a retry ahead of new calls at the same place.
 /// The limit follows AIMD, as TCP does for congestion: it is cut in half on
-/// a 429 (when admission also pauses for the endpoint's Retry-After) and
-/// grows back by one per success, up to `max_in_flight`. It reads no clock:
-/// callers pass `now`, and wait for `paused_until()` themselves.
+/// a 429 (the call that got it waits out its Retry-After alone; see
+/// llm_gateway) and
+/// grows back by one per success and one per second, up to
+/// `max_in_flight`. It reads no clock:
+/// callers pass `now`.
 class admission_queue {
 public:
   using clock = std::chrono::steady_clock;
@@ -40,8 +42,8 @@ public:
   void requeue(uint64_t id, call_place place = {});
 
   /// The call that starts next if the in-flight limit has room for it,
-  /// else nullopt. It stays queued: the caller may still hold it back
-  /// until `paused_until()`, or for the rate window or an open circuit.
+  /// else nullopt. It stays queued: the caller may still hold it back for
+  /// the rate window or an open circuit.
   std::optional<uint64_t> next() const;
 
   /// Takes the call `next` returned out of the queue, counts it in flight,
@@ -72,10 +74,14 @@ public:
   /// A call succeeded: the limit grows by one, up to `max_in_flight`.
   void record_success() noexcept;
 
+  /// Time passed to `now`: the limit also grows by one per second since the
+  /// last 429 or growth, so that a limit cut while every call waits out a
+  /// pause (no successes to grow it) is back when the pause ends.
+  void record_time(clock::time_point now) noexcept;
+
   /// The endpoint said it is overloaded (a 429) at `now`: the limit is cut
-  /// in half, and no call starts before `now + retry_after`.
-  void record_rate_limited(clock::time_point now,
-                           std::chrono::milliseconds retry_after) noexcept;
+  /// in half.
+  void record_rate_limited(clock::time_point now) noexcept;
 
   /// Calls in flight.
   size_t in_flight() const noexcept {
@@ -85,11 +91,6 @@ public:
   /// The in-flight limit in force.
   uint32_t limit() const noexcept {
     return static_cast<uint32_t>(limit_);
-  }
-
-  /// No call starts before this (a Retry-After for everyone).
-  clock::time_point paused_until() const noexcept {
-    return paused_until_;
   }
 
 private:
@@ -131,7 +132,8 @@ private:
   /// Kept as a double so that halving and growing stay exact.
   double limit_;
   size_t in_flight_ = 0;
-  clock::time_point paused_until_;
+  /// When the limit last shrank or grew with time.
+  clock::time_point last_change_;
   /// Interactive, then bulk.
   tier tiers_[2];
   std::unordered_map<uint64_t, position> where_;

@@ -116,7 +116,8 @@ void add_judge_command(CLI::App& app, int& result) {
     "Obey fault directives, for tests: a message containing [[fault:KIND]] "
     "(or [[fault:KIND*N]], only the first N times that request is seen) "
     "makes the judge misbehave. KIND: hang, slow (+1 s), 429 (Retry-After: "
-    "1), 500, 503, 401, malformed_body, malformed_content, out_of_range "
+    "1), 429_long (Retry-After: 999999), 500, 503, 401, malformed_body, "
+    "malformed_content, out_of_range "
     "(score 150), quoted_verdict (a quoted score before the real one), "
     "reset (close without a reply). Off by default: then no "
     "request can trigger a fault.");

@@ -113,8 +113,8 @@ TEST_CASE("batch_result survives the wire format", "[messages]") {
 }
 
 TEST_CASE("scoring_task survives the wire format", "[messages]") {
-  scoring_task x{"s", test::true_false("q", "참", "true"), false, 250,
-                 call_place{42, 7, batch_priority::bulk}};
+  scoring_task x{"s",  test::true_false("q", "참", "true"),    false, 250,
+                 true, call_place{42, 7, batch_priority::bulk}};
   x.item.index = 9;
   CHECK(round_trip(x) == x);
 }

@@ -159,6 +159,9 @@ TEST_CASE("judge handler obeys each fault directive", "[net]") {
     auto limited = respond("[[fault:429]]");
     CHECK(limited.status == 429);
     CHECK(header(limited, "Retry-After") == "1");
+    auto for_days = respond("[[fault:429_long]]");
+    CHECK(for_days.status == 429);
+    CHECK(header(for_days, "Retry-After") == "999999");
     CHECK(json::parse(limited.body)
           == json{
             {"error", {{"message", "rate limited"}, {"type", "rate_limit"}}}});

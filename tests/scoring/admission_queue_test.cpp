@@ -55,25 +55,15 @@ TEST_CASE("admission queue halves its limit on a 429 and grows it by one",
           "[scoring]") {
   admission_queue queue{8};
   CHECK(queue.limit() == 8);
-  queue.record_rate_limited(t0, 0ms);
+  queue.record_rate_limited(t0);
   CHECK(queue.limit() == 4);
-  queue.record_rate_limited(t0, 0ms);
-  queue.record_rate_limited(t0, 0ms);
-  queue.record_rate_limited(t0, 0ms);
+  queue.record_rate_limited(t0);
+  queue.record_rate_limited(t0);
+  queue.record_rate_limited(t0);
   CHECK(queue.limit() == 1);
   for (int i = 0; i < 20; ++i)
     queue.record_success();
   CHECK(queue.limit() == 8);
-}
-
-TEST_CASE("admission queue pauses for a 429's Retry-After", "[scoring]") {
-  admission_queue queue{8};
-  CHECK(queue.paused_until() <= t0);
-  queue.record_rate_limited(t0, 1000ms);
-  CHECK(queue.paused_until() == t0 + 1000ms);
-  // A shorter pause later does not cut the longer one short.
-  queue.record_rate_limited(t0 + 100ms, 200ms);
-  CHECK(queue.paused_until() == t0 + 1000ms);
 }
 
 TEST_CASE("admission queue counts a limit of 0 as 1", "[scoring]") {
@@ -147,4 +137,27 @@ TEST_CASE("admission queue removes a call of any batch and keeps the turns",
   CHECK(queue.empty());
   queue.push(4, call_place{2, 5});
   CHECK(queue.drain() == std::vector<uint64_t>{4});
+}
+
+TEST_CASE("admission queue grows a cut limit back by one per second even "
+          "without successes",
+          "[scoring]") {
+  admission_queue queue{16};
+  queue.record_rate_limited(t0);
+  queue.record_rate_limited(t0);
+  CHECK(queue.limit() == 4);
+  queue.record_time(t0 + 999ms);
+  CHECK(queue.limit() == 4);
+  queue.record_time(t0 + 1000ms);
+  CHECK(queue.limit() == 5);
+  // Five seconds without a success: five steps, whatever the wake-ups.
+  queue.record_time(t0 + 5000ms);
+  CHECK(queue.limit() == 9);
+  queue.record_time(t0 + 60s);
+  CHECK(queue.limit() == 16);
+  // A new 429 starts the count again from its own time.
+  queue.record_rate_limited(t0 + 61s);
+  CHECK(queue.limit() == 8);
+  queue.record_time(t0 + 61s + 500ms);
+  CHECK(queue.limit() == 8);
 }
