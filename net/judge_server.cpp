@@ -1,6 +1,7 @@
 #include "net/judge_server.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -207,6 +208,9 @@ private:
     version_ = request.version();
     keep_alive_ = request.keep_alive();
     in_request_ = true;
+    // The latency counts from here, as a model's would: the time spent
+    // waiting for the grading pool is part of it, not added to it.
+    read_at_ = std::chrono::steady_clock::now();
     state_->handler.request_started();
     // Grading may take long (a big answer, many keywords): it runs on the
     // grading pool, and the reply comes back to this connection's strand.
@@ -239,7 +243,7 @@ private:
       act();
       return;
     }
-    delay_.expires_after(reply_.delay);
+    delay_.expires_at(read_at_ + reply_.delay);
     delay_.async_wait(next(&session::on_delay));
   }
 
@@ -354,6 +358,7 @@ private:
   judge_response reply_;
   http::response<http::string_body> response_;
   asio::steady_timer delay_;
+  std::chrono::steady_clock::time_point read_at_;
   char discarded_[512];
   bool closed_ = false;
   bool in_request_ = false;

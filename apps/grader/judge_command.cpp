@@ -90,7 +90,7 @@ void add_judge_command(CLI::App& app, int& result) {
                   "Write the port to this file once listening");
   cmd
     ->add_option("--latency-ms", opts->latency_ms,
-                 "Delay every reply by this much")
+                 "Answer every request this long after it was read")
     ->capture_default_str();
   cmd
     ->add_option("--jitter-ms", opts->jitter_ms,
