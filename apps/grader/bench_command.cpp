@@ -42,8 +42,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> scenario_names{
-  "short-50", "short-1k", "short-10k", "mc-100k", "fairness", "gateway-cost"};
+const std::vector<std::string> scenario_names{"short-50",    "short-1k",
+                                              "short-10k",   "journal-100",
+                                              "mc-100k",     "fairness",
+                                              "gateway-cost"};
 
 // The judge's latency for every LLM scenario of a --quick run.
 constexpr uint32_t quick_latency_ms = 20;
@@ -271,6 +273,15 @@ void run_scenario(bench_context& ctx, const std::string& name) {
     short_run("parallel", 1000, 200, ctx.quick ? 10 : 100, false);
   } else if (name == "short-10k") {
     short_run("parallel", 10000, 200, ctx.quick ? 100 : 1000, false);
+  } else if (name == "journal-100") {
+    score_run spec;
+    spec.scenario = name;
+    spec.variant = "parallel";
+    spec.answers = ctx.scaled(100);
+    spec.latency_ms = ctx.latency(300);
+    spec.concurrency = ctx.quick ? 4 : 10;
+    spec.journal = true;
+    score_scenario(ctx, spec);
   } else if (name == "mc-100k") {
     for (bool explain : {false, true}) {
       score_run spec;

@@ -81,6 +81,16 @@ std::string markdown_tables(const bench_report& x) {
              + " |\n";
     }
   }
+  for (const auto& r : x.rows) {
+    if (r.journaled.empty())
+      continue;
+    out += "\n| " + row_name(r)
+           + ": seconds from the start | answers in "
+             "the journal |\n|---:|---:|\n";
+    for (const auto& [ms, lines] : r.journaled)
+      out += "| " + fixed(ms / 1000.0, 1) + " | " + std::to_string(lines)
+             + " |\n";
+  }
   if (!x.gateway_cost.empty()) {
     if (!out.empty())
       out += '\n';
@@ -128,7 +138,8 @@ std::string report_json(const bench_report& x) {
                     {"llm_calls", r.llm_calls},
                     {"llm_retries", r.llm_retries},
                     {"fallbacks", r.fallbacks},
-                    {"failed", r.failed}});
+                    {"failed", r.failed},
+                    {"journaled", r.journaled}});
   }
   ordered_json gateway = ordered_json::array();
   for (const auto& g : x.gateway_cost)

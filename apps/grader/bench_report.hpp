@@ -44,6 +44,9 @@ struct bench_row {
   /// Answers graded by the fallback rules, and answers that failed.
   uint64_t fallbacks = 0;
   uint64_t failed = 0;
+  /// For a journaled run: the answers in the journal every half second
+  /// from the start, (ms since the start, lines).
+  std::vector<std::pair<double, uint64_t>> journaled;
 };
 
 /// The shortest time the row's LLM calls could take at its concurrency

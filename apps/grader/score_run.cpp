@@ -4,6 +4,7 @@
 #include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,31 @@ std::string read_output(const std::string& path, bench_row& row) {
   return {};
 }
 
+// Waits for `score` to end, counting the lines of its journal every half
+// second: what a user watching the journal of a long batch would see.
+child_usage watch_journal(child_run& score, const std::string& journal,
+                          bench_row& row) {
+  constexpr auto every = std::chrono::milliseconds{500};
+  auto started = std::chrono::steady_clock::now();
+  auto next = started + every;
+  for (;;) {
+    if (auto usage = score.poll())
+      return *usage;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next) {
+      uint64_t lines = 0;
+      std::ifstream in{journal};
+      for (std::string line; std::getline(in, line);)
+        ++lines;
+      row.journaled.emplace_back(
+        std::chrono::duration<double, std::milli>(now - started).count(),
+        lines);
+      next += every;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+}
+
 } // namespace
 
 bench_row run_score(const std::string& program,
@@ -73,6 +99,9 @@ bench_row run_score(const std::string& program,
   if (spec.no_explain)
     args.emplace_back("--no-explain");
   auto output = (dir / (name + ".out.json")).string();
+  auto journal = (dir / (name + ".journal.jsonl")).string();
+  if (spec.journal)
+    args.insert(args.end(), {"--journal", journal});
   args.insert(args.end(), {spec.batch_path, "-o", output});
   auto errors = (dir / (name + ".err")).string();
   // Without the LLM settings of the environment, which would point the
@@ -80,7 +109,8 @@ bench_row run_score(const std::string& program,
   child_run score{
     program, args, "/dev/null", errors,
     environment_without({"GRADER_LLM_URL", "OPENAI_BASE_URL", "GRADER_MODEL"})};
-  auto usage = score.finish();
+  auto usage = spec.journal ? watch_journal(score, journal, row)
+                            : score.finish();
   if (judge) {
     auto after = judge->stats();
     row.most_in_flight = after.most_in_flight;

@@ -27,6 +27,9 @@ struct score_run {
   uint32_t concurrency = score_default_concurrency;
   bool sequential = false;
   bool no_explain = false;
+  /// With `--journal`: the answers journaled are counted every half
+  /// second while the run goes on (bench_row::journaled).
+  bool journal = false;
 
   /// `scenario-variant`, for file names and messages.
   std::string name() const {
