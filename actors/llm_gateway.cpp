@@ -202,6 +202,13 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
                + std::to_string(cooldown.count()) + " ms");
   }
   auto& call = st.calls[done.call_id];
+  // Nobody waits any more (the answer timed out, the batch ended): a retry
+  // would be paid for nothing.
+  if (call.waiters.empty()) {
+    ++st.stats.abandoned;
+    finish(self, done.call_id, done);
+    return;
+  }
   if (!st.retry.may_retry(call.attempts, st.stats.calls, st.stats.retries)) {
     finish(self, done.call_id, done);
     return;

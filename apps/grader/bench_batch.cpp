@@ -120,4 +120,36 @@ std::string bench_batch_json(const batch_request& batch) {
   return body.dump();
 }
 
+const std::vector<std::string> bench_fault_kinds{"hang",
+                                                 "slow",
+                                                 "429",
+                                                 "429_long",
+                                                 "500",
+                                                 "503",
+                                                 "malformed_body",
+                                                 "malformed_content",
+                                                 "reset"};
+
+batch_request faulty_bench_batch(size_t count, size_t every) {
+  auto short_count = count / 2;
+  auto batch = bench_batch(question_type::short_answer, short_count, "faults");
+  auto mc = bench_batch(question_type::multiple_choice, count - short_count,
+                        "faults");
+  size_t faulty = 0;
+  for (size_t i = 0; every > 0 && i < short_count; i += every)
+    batch.answers[i].user_answer
+      += " [[fault:" + bench_fault_kinds[faulty++ % bench_fault_kinds.size()]
+         + "]]";
+  for (auto& x : mc.answers) {
+    x.index += short_count;
+    x.answer_id = "faults-" + std::to_string(x.index);
+    batch.answers.push_back(std::move(x));
+  }
+  return batch;
+}
+
+bool has_fault_directive(const answer& x) {
+  return x.user_answer.find("[[fault:") != std::string::npos;
+}
+
 } // namespace grader::app

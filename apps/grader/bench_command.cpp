@@ -42,10 +42,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> scenario_names{"short-50",    "short-1k",
-                                              "short-10k",   "journal-100",
-                                              "mc-100k",     "fairness",
-                                              "gateway-cost"};
+const std::vector<std::string> scenario_names{"short-50",   "short-1k",
+                                              "short-10k",  "journal-100",
+                                              "faults-200", "mc-100k",
+                                              "fairness",   "gateway-cost"};
 
 // The judge's latency for every LLM scenario of a --quick run.
 constexpr uint32_t quick_latency_ms = 20;
@@ -143,7 +143,8 @@ void print_row(const bench_row& r) {
 
 void score_scenario(bench_context& ctx, score_run spec) {
   try {
-    spec.batch_path = batch_file(ctx, spec.type, spec.answers);
+    if (spec.batch_path.empty())
+      spec.batch_path = batch_file(ctx, spec.type, spec.answers);
     auto row = run_score(ctx.self, ctx.dir, spec);
     print_row(row);
     ctx.report.rows.push_back(std::move(row));
@@ -282,6 +283,26 @@ void run_scenario(bench_context& ctx, const std::string& name) {
     spec.concurrency = ctx.quick ? 4 : 10;
     spec.journal = true;
     score_scenario(ctx, spec);
+  } else if (name == "faults-200") {
+    // A quarter of the short answers trigger a fault of the judge each,
+    // the kinds in turn; the healthy ones must still be graded by the LLM,
+    // and the batch must end by its deadline.
+    score_run spec;
+    spec.scenario = name;
+    spec.variant = "parallel";
+    spec.answers = ctx.scaled(200);
+    spec.latency_ms = ctx.latency(50);
+    spec.faults = true;
+    spec.deadline_ms = ctx.quick ? 3000 : 30000;
+    spec.batch_path
+      = (ctx.dir / ("faults-" + std::to_string(spec.answers) + ".json"))
+          .string();
+    auto error = write_file_atomically(
+      spec.batch_path, bench_batch_json(faulty_bench_batch(spec.answers, 4)));
+    if (!error.empty())
+      ctx.fail(spec.name() + ": " + error);
+    else
+      score_scenario(ctx, spec);
   } else if (name == "mc-100k") {
     for (bool explain : {false, true}) {
       score_run spec;

@@ -82,6 +82,21 @@ std::string markdown_tables(const bench_report& x) {
     }
   }
   for (const auto& r : x.rows) {
+    if (!r.healthy_short || !r.healthy_short_by_llm)
+      continue;
+    auto share = *r.healthy_short > 0
+                   ? 100.0 * static_cast<double>(*r.healthy_short_by_llm)
+                       / static_cast<double>(*r.healthy_short)
+                   : 0.0;
+    out += "\n| " + row_name(r)
+           + ": healthy short answers | graded by the LLM | share | wall ms "
+             "| deadline ms |\n|---:|---:|---:|---:|---:|\n| "
+           + std::to_string(*r.healthy_short) + " | "
+           + std::to_string(*r.healthy_short_by_llm) + " | " + fixed(share, 1)
+           + " % | " + fixed(r.wall_ms, 0) + " | "
+           + (r.deadline_ms > 0 ? std::to_string(r.deadline_ms) : "-") + " |\n";
+  }
+  for (const auto& r : x.rows) {
     if (r.journaled.empty())
       continue;
     out += "\n| " + row_name(r)
@@ -139,7 +154,10 @@ std::string report_json(const bench_report& x) {
                     {"llm_retries", r.llm_retries},
                     {"fallbacks", r.fallbacks},
                     {"failed", r.failed},
-                    {"journaled", r.journaled}});
+                    {"journaled", r.journaled},
+                    {"healthy_short", or_null(r.healthy_short)},
+                    {"healthy_short_by_llm", or_null(r.healthy_short_by_llm)},
+                    {"deadline_ms", r.deadline_ms}});
   }
   ordered_json gateway = ordered_json::array();
   for (const auto& g : x.gateway_cost)

@@ -47,6 +47,12 @@ struct bench_row {
   /// For a journaled run: the answers in the journal every half second
   /// from the start, (ms since the start, lines).
   std::vector<std::pair<double, uint64_t>> journaled;
+  /// For the fault scenario: the short answers without a fault directive,
+  /// and those of them the LLM graded.
+  std::optional<uint64_t> healthy_short;
+  std::optional<uint64_t> healthy_short_by_llm;
+  /// The batch deadline the run was given; 0 for grader's default.
+  uint32_t deadline_ms = 0;
 };
 
 /// The shortest time the row's LLM calls could take at its concurrency

@@ -16,17 +16,23 @@ namespace grader::app {
 namespace fs = std::filesystem;
 
 judge_process::judge_process(const std::string& program, const fs::path& dir,
-                             const std::string& name, uint32_t latency_ms)
+                             const std::string& name, uint32_t latency_ms,
+                             bool faults)
   : stderr_path_((dir / (name + ".judge.err")).string()) {
   auto port_file = dir / (name + ".judge.port");
   std::error_code ignored;
   fs::remove(port_file, ignored);
-  child_ = std::make_unique<child_run>(
-    program,
-    std::vector<std::string>{"judge", "--port", "0", "--port-file",
-                             port_file.string(), "--latency-ms",
-                             std::to_string(latency_ms)},
-    "/dev/null", stderr_path_, environment_without({}));
+  std::vector<std::string> args{"judge",
+                                "--port",
+                                "0",
+                                "--port-file",
+                                port_file.string(),
+                                "--latency-ms",
+                                std::to_string(latency_ms)};
+  if (faults)
+    args.emplace_back("--faults");
+  child_ = std::make_unique<child_run>(program, args, "/dev/null", stderr_path_,
+                                       environment_without({}));
   auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{10};
   while (port_ == 0) {
     std::ifstream in{port_file};

@@ -21,7 +21,8 @@ public:
   /// for the port. Throws std::runtime_error, with the judge's stderr, when
   /// it does not come up.
   judge_process(const std::string& program, const std::filesystem::path& dir,
-                const std::string& name, uint32_t latency_ms);
+                const std::string& name, uint32_t latency_ms,
+                bool faults = false);
 
   /// Stops the judge (SIGTERM) if stop() was not called.
   ~judge_process();

@@ -45,6 +45,37 @@ std::string read_output(const std::string& path, bench_row& row) {
   return {};
 }
 
+// Counts the short answers of the batch at `batch_path` that carry no
+// fault directive, and how many of them the output at `output` says the
+// LLM graded: faults on some answers must not sink the others.
+void count_healthy_by_llm(const std::string& batch_path,
+                          const std::string& output, bench_row& row) {
+  using json = nlohmann::json;
+  std::ifstream batch_in{batch_path};
+  std::ifstream output_in{output};
+  auto batch = json::parse(batch_in, nullptr, false);
+  auto result = json::parse(output_in, nullptr, false);
+  if (!batch.is_object() || !result.is_object())
+    throw std::runtime_error("cannot read " + batch_path + " or " + output);
+  std::vector<bool> healthy;
+  uint64_t healthy_count = 0;
+  for (const auto& x : batch["answers"]) {
+    auto text = x.value("user_answer", std::string{});
+    healthy.push_back(x.value("question_type", std::string{}) == "short_answer"
+                      && text.find("[[fault:") == std::string::npos);
+    healthy_count += healthy.back() ? 1 : 0;
+  }
+  uint64_t by_llm = 0;
+  for (const auto& x : result["results"]) {
+    auto index = x.value("index", uint64_t{0});
+    if (index < healthy.size() && healthy[index]
+        && x.value("graded_by", std::string{}) == "llm")
+      ++by_llm;
+  }
+  row.healthy_short = healthy_count;
+  row.healthy_short_by_llm = by_llm;
+}
+
 // Waits for `score` to end, counting the lines of its journal every half
 // second: what a user watching the journal of a long batch would see.
 child_usage watch_journal(child_run& score, const std::string& journal,
@@ -87,8 +118,8 @@ bench_row run_score(const std::string& program,
   std::unique_ptr<judge_process> judge;
   net::judge_server_stats before;
   if (spec.latency_ms > 0) {
-    judge = std::make_unique<judge_process>(program, dir, name,
-                                            spec.latency_ms);
+    judge = std::make_unique<judge_process>(program, dir, name, spec.latency_ms,
+                                            spec.faults);
     before = judge->stats();
     row.concurrency = spec.sequential ? 1 : spec.concurrency;
     args.insert(args.end(), {"--llm-url", judge->url(), "--concurrency",
@@ -98,6 +129,9 @@ bench_row run_score(const std::string& program,
     args.emplace_back("--sequential");
   if (spec.no_explain)
     args.emplace_back("--no-explain");
+  if (spec.deadline_ms > 0)
+    args.insert(args.end(),
+                {"--deadline-ms", std::to_string(spec.deadline_ms)});
   auto output = (dir / (name + ".out.json")).string();
   auto journal = (dir / (name + ".journal.jsonl")).string();
   if (spec.journal)
@@ -127,6 +161,9 @@ bench_row run_score(const std::string& program,
   }
   if (auto error = read_output(output, row); !error.empty())
     throw std::runtime_error(error);
+  if (spec.faults)
+    count_healthy_by_llm(spec.batch_path, output, row);
+  row.deadline_ms = spec.deadline_ms;
   row.wall_ms = std::chrono::duration<double, std::milli>(usage.wall).count();
   row.cpu_s = usage.cpu_s;
   row.peak_rss_mb = static_cast<double>(usage.max_rss_kib) / 1024.0;

@@ -19,7 +19,8 @@ struct score_run {
   std::string variant;
   question_type type = question_type::short_answer;
   size_t answers = 0;
-  /// The batch file (see bench_batch_json).
+  /// The batch file (see bench_batch_json); the scenario's generated
+  /// batch when empty.
   std::string batch_path;
   /// The judge server's latency; 0 for no server: the in-process judge
   /// answers.
@@ -30,6 +31,11 @@ struct score_run {
   /// With `--journal`: the answers journaled are counted every half
   /// second while the run goes on (bench_row::journaled).
   bool journal = false;
+  /// The judge obeys fault directives (`--faults`), and the row counts the
+  /// healthy short answers of the batch graded by the LLM.
+  bool faults = false;
+  /// `--deadline-ms`; 0 for grader's default.
+  uint32_t deadline_ms = 0;
 
   /// `scenario-variant`, for file names and messages.
   std::string name() const {

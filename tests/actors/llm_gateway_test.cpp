@@ -479,6 +479,28 @@ TEST_CASE("gateway drops waiting calls whose requesters are gone",
   CHECK(f.backend->calls() == 1);
 }
 
+TEST_CASE("gateway does not retry a failed call whose requesters are gone",
+          "[actors][llm]") {
+  scripted_fixture f;
+  f.backend->script({script::hang()});
+  {
+    // A scorer that gives up while its call is in flight.
+    caf::scoped_actor gone{f.ds.sys};
+    gone->send(f.gateway, chat_atom_v, score_request("gone"));
+    f.ds.run();
+  }
+  f.ds.run();
+  REQUIRE(f.backend->wait_for_held(1));
+  CHECK(f.backend->release(script::transient()) == 1);
+  f.ds.run();
+  // Time for any retry to be made: none is.
+  f.ds.advance_time(1s);
+  CHECK(f.backend->calls() == 1);
+  auto stats = f.stats();
+  CHECK(stats.retries == 0);
+  CHECK(stats.abandoned == 1);
+}
+
 TEST_CASE("gateway logs a 429 pause and the circuit opening and closing",
           "[actors][llm]") {
   auto settings = fast_settings();

@@ -103,3 +103,27 @@ TEST_CASE("grader bench refuses a --json file in a missing folder",
         == 2);
   CHECK(run.err().find("--json") != std::string::npos);
 }
+
+TEST_CASE("grader bench --quick counts the healthy answers of the fault "
+          "scenario that the LLM graded",
+          "[apps][bench]") {
+  bench_run run;
+  auto code = run.bench("--quick --scenarios faults-200 --json '"
+                        + run.path("bench.json") + "'");
+  INFO(run.err());
+  REQUIRE(code == 0);
+  auto report = json::parse(grader::test::slurp(run.path("bench.json")));
+  const auto& rows = report["rows"];
+  REQUIRE(rows.size() == 1);
+  const auto& row = rows[0];
+  // 20 answers: 10 short, of which positions 0, 4 and 8 carry a fault
+  // (hang, slow, 429); the 10 multiple-choice answers need no LLM.
+  CHECK(row["answers"] == 20);
+  CHECK(row["healthy_short"] == 7);
+  CHECK(row["healthy_short_by_llm"] == 7);
+  CHECK(row["deadline_ms"] == 3000);
+  // The hung answer falls back; the batch still ends by its deadline.
+  CHECK(row["fallbacks"].get<int>() >= 1);
+  CHECK(row["engine_wall_ms"].get<int>() <= 3000);
+  CHECK(run.out().find("| 7 | 7 | 100.0 % |") != std::string::npos);
+}
