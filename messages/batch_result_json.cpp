@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "messages/detail/json_text.hpp"
 #include "messages/detail/output_fields.hpp"
 #include "messages/outcome_json.hpp"
+#include "scoring/json_text.hpp"
 
 namespace grader {
 
@@ -15,8 +15,8 @@ namespace {
 
 using detail::field_error;
 using detail::fields;
-using detail::json_text;
 using detail::unreadable;
+using scoring::json_text;
 using json = nlohmann::json;
 
 void write_stats(json_text& out, const batch_stats& x) {

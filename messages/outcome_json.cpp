@@ -4,9 +4,9 @@
 #include <utility>
 #include <variant>
 
-#include "messages/detail/json_text.hpp"
 #include "messages/detail/output_fields.hpp"
 #include "scoring/display_text.hpp"
+#include "scoring/json_text.hpp"
 
 namespace grader::detail {
 
@@ -100,7 +100,7 @@ namespace grader {
 
 std::string write_outcome_line(const answer_outcome& x) {
   std::string line;
-  detail::json_text out{line, -1};
+  scoring::json_text out{line, -1};
   out.begin_object();
   std::visit(
     [&](const auto& outcome) {

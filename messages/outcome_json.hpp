@@ -34,10 +34,14 @@ bool is_one_json_value(std::string_view line);
 
 } // namespace grader
 
+namespace grader::scoring {
+class json_text;
+} // namespace grader::scoring
+
 namespace grader::detail {
 
 class fields;
-class json_text;
+using scoring::json_text;
 
 /// Writes the fields of a result (`results[i]` of the document, and a
 /// result line after its `type`) into the object `out` is in.

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace grader::detail {
+namespace grader::scoring {
 
 /// Writes JSON text straight into a string, value by value, in the layout
 /// nlohmann's `dump` gives (compact, or pretty with an indent), so that an
@@ -36,6 +36,9 @@ public:
   void value(uint64_t number);
   void value(int number) {
     value(static_cast<int64_t>(number));
+  }
+  void value(uint32_t number) {
+    value(static_cast<uint64_t>(number));
   }
   /// A floating-point number, written as nlohmann writes it.
   void value(double number);
@@ -69,4 +72,4 @@ private:
   bool after_key_ = false;
 };
 
-} // namespace grader::detail
+} // namespace grader::scoring

@@ -1,9 +1,9 @@
-#include "messages/detail/json_text.hpp"
+#include "scoring/json_text.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-using grader::detail::json_text;
+using grader::scoring::json_text;
 
 namespace {
 

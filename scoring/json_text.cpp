@@ -1,4 +1,4 @@
-#include "messages/detail/json_text.hpp"
+#include "scoring/json_text.hpp"
 
 #include <cstdio>
 
@@ -6,7 +6,7 @@
 
 #include "scoring/normalize.hpp"
 
-namespace grader::detail {
+namespace grader::scoring {
 
 json_text::json_text(std::string& out, int indent, int depth)
   : out_(out), indent_(indent), base_depth_(static_cast<size_t>(depth)) {
@@ -112,10 +112,22 @@ void json_text::string(std::string_view text) {
   out_ += '"';
   size_t pos = 0;
   while (pos < text.size()) {
+    // Runs of plain ASCII, most of any text, go in at once.
+    auto run = pos;
+    while (run < text.size()) {
+      auto b = static_cast<unsigned char>(text[run]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\')
+        break;
+      ++run;
+    }
+    out_.append(text.data() + pos, run - pos);
+    pos = run;
+    if (pos == text.size())
+      break;
     auto c = static_cast<unsigned char>(text[pos]);
     if (c >= 0x80) {
       int32_t code_point = 0;
-      auto length = scoring::decode_utf8(text, pos, code_point);
+      auto length = decode_utf8(text, pos, code_point);
       if (length == 0) {
         out_ += "\xEF\xBF\xBD";
         ++pos;
@@ -161,4 +173,4 @@ void json_text::string(std::string_view text) {
   out_ += '"';
 }
 
-} // namespace grader::detail
+} // namespace grader::scoring
