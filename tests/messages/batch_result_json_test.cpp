@@ -242,12 +242,11 @@ TEST_CASE("codec writes invalid UTF-8 from a host as replacement characters",
   CHECK(out["failures"][0]["question_id"] == "q\xEF\xBF\xBD(");
 }
 
-// -- hostile input
-// -------------------------------------------------------------
+namespace {
 
-TEST_CASE("codec writes a large output in pieces that together are the "
-          "whole of it",
-          "[codec]") {
+// 2,000 outcomes in index order, every tenth a failure: an output of
+// several 64 KiB pieces.
+batch_result large_result() {
   std::vector<answer_outcome> outcomes;
   for (uint64_t i = 0; i < 2000; ++i) {
     if (i % 10 == 3) {
@@ -260,7 +259,15 @@ TEST_CASE("codec writes a large output in pieces that together are the "
       outcomes.emplace_back(result);
     }
   }
-  auto x = make_batch_result("s-large", std::move(outcomes), {});
+  return make_batch_result("s-large", std::move(outcomes), {});
+}
+
+} // namespace
+
+TEST_CASE("codec writes a large output in pieces that together are the "
+          "whole of it",
+          "[codec]") {
+  auto x = large_result();
   for (auto format : {output_format::json, output_format::jsonl}) {
     std::vector<std::string> pieces;
     CHECK(write_batch_output(x, format, [&](std::string_view piece) {
@@ -286,13 +293,7 @@ TEST_CASE("codec writes a large output in pieces that together are the "
 
 TEST_CASE("codec stops writing an output when its sink refuses a piece",
           "[codec]") {
-  std::vector<answer_outcome> outcomes;
-  for (uint64_t i = 0; i < 2000; ++i) {
-    auto result = korean_result();
-    result.index = i;
-    outcomes.emplace_back(result);
-  }
-  auto x = make_batch_result("s-large", std::move(outcomes), {});
+  auto x = large_result();
   size_t calls = 0;
   CHECK_FALSE(write_batch_output(x, output_format::json, [&](std::string_view) {
     ++calls;
