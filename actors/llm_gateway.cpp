@@ -156,15 +156,14 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
 // halved), and the call that got the 429 waits out its Retry-After. The
 // other calls do not wait for it: one answer's 429s must not stall a batch,
 // and when the whole endpoint is overloaded, every call gets its own 429
-// and its own wait.
-void on_rate_limited(llm_gateway_pointer self, milliseconds retry_after,
-                     clock::time_point now) {
+// and its own wait. `what_next` says, for the log, what the call does.
+void on_rate_limited(llm_gateway_pointer self, clock::time_point now,
+                     const std::string& what_next) {
   auto& st = self->state;
   st.admission.record_rate_limited(now);
   log_line(st.settings, st.name,
            "received a 429; in-flight limit now "
-             + std::to_string(st.admission.limit()) + "; the call waits "
-             + std::to_string(retry_after.count()) + " ms");
+             + std::to_string(st.admission.limit()) + "; " + what_next);
 }
 
 void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
@@ -176,11 +175,9 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   // one reply: the call fails now, and its answer falls back at once.
   auto answer_time = st.settings.answer_timeout;
   if (done.rate_limited && answer_time.count() > 0 && asked > answer_time) {
-    st.admission.record_rate_limited(now);
-    log_line(st.settings, st.name,
-             "received a 429 asking to wait longer than an answer may take; "
-             "the call fails; in-flight limit now "
-               + std::to_string(st.admission.limit()));
+    on_rate_limited(self, now,
+                    "the call fails: it asked to wait longer than an answer "
+                    "may take");
     auto refused = done;
     refused.message += " (it asked to wait "
                        + std::to_string(asked.count() / 1000)
@@ -191,7 +188,9 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   // Any other wait is honoured, up to what a call may take.
   auto retry_after = std::min(asked, st.settings.llm_timeout);
   if (done.rate_limited)
-    on_rate_limited(self, retry_after, now);
+    on_rate_limited(self, now,
+                    "the call waits " + std::to_string(retry_after.count())
+                      + " ms");
   if (st.circuit.record_failure(now, done.call_id)) {
     auto cooldown
       = std::chrono::duration_cast<milliseconds>(st.circuit.cooldown());

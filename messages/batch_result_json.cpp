@@ -231,7 +231,8 @@ std::string write_summary_line(const batch_result& x) {
 bool write_batch_output(const batch_result& x, output_format format,
                         const text_sink& sink) {
   // Pieces of about this size: few system calls, and never the whole
-  // output in memory.
+  // output in memory. A json_text keeps its place in the document apart
+  // from the text, so the text can go to the sink value by value.
   constexpr size_t piece_size = 64 * 1024;
   std::string piece;
   piece.reserve(piece_size + 4096);
@@ -243,59 +244,42 @@ bool write_batch_output(const batch_result& x, output_format format,
     return ok;
   };
   if (format == output_format::jsonl) {
-    for (const auto& result : x.results) {
-      piece += write_outcome_line(result);
-      piece += '\n';
-      if (!flush_if_full())
-        return false;
-    }
-    for (const auto& failure : x.failures) {
-      piece += write_outcome_line(failure);
-      piece += '\n';
-      if (!flush_if_full())
-        return false;
-    }
+    auto write_lines = [&](const auto& items) {
+      for (const auto& item : items) {
+        detail::append_outcome_line(piece, item);
+        piece += '\n';
+        if (!flush_if_full())
+          return false;
+      }
+      return true;
+    };
+    if (!write_lines(x.results) || !write_lines(x.failures))
+      return false;
     piece += write_summary_line(x);
     piece += '\n';
     return sink(piece);
   }
-  // The document, written member by member at the depth it has there.
-  constexpr int indent = 2;
-  piece += "{\n  ";
-  json_text{piece, indent, 1}.member("session_id", x.session_id);
+  json_text out{piece, 2};
+  out.begin_object();
+  out.member("session_id", x.session_id);
   auto write_list = [&](const char* name, const auto& items) {
-    piece += ",\n  ";
-    json_text{piece, indent}.key(name);
-    if (items.empty()) {
-      piece += "[]";
-      return true;
-    }
-    piece += '[';
-    for (size_t i = 0; i < items.size(); ++i) {
-      piece += i == 0 ? "\n    " : ",\n    ";
-      json_text item{piece, indent, 2};
-      item.begin_object();
-      detail::write_fields(item, items[i]);
-      item.end_object();
+    out.key(name);
+    out.begin_array();
+    for (const auto& item : items) {
+      out.begin_object();
+      detail::write_fields(out, item);
+      out.end_object();
       if (!flush_if_full())
         return false;
     }
-    piece += "\n  ]";
+    out.end_array();
     return true;
   };
   if (!write_list("results", x.results) || !write_list("failures", x.failures))
     return false;
-  std::string totals;
-  {
-    json_text out{totals, indent};
-    out.begin_object();
-    write_totals(out, x);
-    out.end_object();
-  }
-  // The totals object without its braces continues the document.
-  piece += ',';
-  piece.append(totals, 1, totals.size() - 3);
-  piece += "\n}\n";
+  write_totals(out, x);
+  out.end_object();
+  piece += '\n';
   return sink(piece);
 }
 

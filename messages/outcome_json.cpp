@@ -84,6 +84,20 @@ score_failure read_failure(const fields& in) {
   return x;
 }
 
+void append_outcome_line(std::string& out, const answer_outcome& x) {
+  json_text line{out, -1};
+  line.begin_object();
+  std::visit(
+    [&](const auto& outcome) {
+      using type = std::decay_t<decltype(outcome)>;
+      line.member("type",
+                  std::is_same_v<type, score_result> ? "result" : "failure");
+      write_fields(line, outcome);
+    },
+    x);
+  line.end_object();
+}
+
 answer_outcome read_outcome(const fields& line) {
   auto type = line.text("type");
   if (type == "result")
@@ -100,18 +114,7 @@ namespace grader {
 
 std::string write_outcome_line(const answer_outcome& x) {
   std::string line;
-  scoring::json_text out{line, -1};
-  out.begin_object();
-  std::visit(
-    [&](const auto& outcome) {
-      out.member("type",
-                 std::is_same_v<std::decay_t<decltype(outcome)>, score_result>
-                   ? "result"
-                   : "failure");
-      detail::write_fields(out, outcome);
-    },
-    x);
-  out.end_object();
+  detail::append_outcome_line(line, x);
   return line;
 }
 

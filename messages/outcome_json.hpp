@@ -57,6 +57,10 @@ void write_fields(json_text& out, const score_failure& x);
 /// Reads back what write_fields wrote for a failure; throws field_error.
 score_failure read_failure(const fields& in);
 
+/// Appends write_outcome_line's line to `out` (without a newline): for an
+/// output of many lines, with no string per line.
+void append_outcome_line(std::string& out, const answer_outcome& x);
+
 /// Reads a result or failure line by its `type`; throws field_error.
 answer_outcome read_outcome(const fields& line);
 

@@ -8,8 +8,8 @@
 
 namespace grader::scoring {
 
-json_text::json_text(std::string& out, int indent, int depth)
-  : out_(out), indent_(indent), base_depth_(static_cast<size_t>(depth)) {
+json_text::json_text(std::string& out, int indent)
+  : out_(out), indent_(indent) {
   // nop
 }
 
@@ -17,7 +17,7 @@ void json_text::newline(size_t depth) {
   if (indent_ < 0)
     return;
   out_ += '\n';
-  out_.append((base_depth_ + depth) * static_cast<size_t>(indent_), ' ');
+  out_.append(depth * static_cast<size_t>(indent_), ' ');
 }
 
 void json_text::separate() {

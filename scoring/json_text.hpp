@@ -15,9 +15,10 @@ namespace grader::scoring {
 class json_text {
 public:
   /// Appends to `out`. `indent` < 0 writes one line; otherwise nested values
-  /// are indented by `indent` spaces per level, starting at `depth` levels
-  /// (for a value inside a document written in pieces).
-  json_text(std::string& out, int indent, int depth = 0);
+  /// are indented by `indent` spaces per level. Its place in the document
+  /// is kept apart from `out`, which may be emptied between values (an
+  /// output written in pieces).
+  json_text(std::string& out, int indent);
 
   void begin_object();
   void end_object();
@@ -68,7 +69,6 @@ private:
   int indent_;
   // One entry per open object or array: whether it holds a value yet.
   std::vector<bool> filled_;
-  size_t base_depth_;
   bool after_key_ = false;
 };
 

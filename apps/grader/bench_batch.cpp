@@ -120,6 +120,8 @@ std::string bench_batch_json(const batch_request& batch) {
   return body.dump();
 }
 
+namespace {
+
 const std::vector<std::string> bench_fault_kinds{"hang",
                                                  "slow",
                                                  "429",
@@ -129,6 +131,8 @@ const std::vector<std::string> bench_fault_kinds{"hang",
                                                  "malformed_body",
                                                  "malformed_content",
                                                  "reset"};
+
+} // namespace
 
 batch_request faulty_bench_batch(size_t count, size_t every) {
   auto short_count = count / 2;
@@ -146,10 +150,6 @@ batch_request faulty_bench_batch(size_t count, size_t every) {
     batch.answers.push_back(std::move(x));
   }
   return batch;
-}
-
-bool has_fault_directive(const answer& x) {
-  return x.user_answer.find("[[fault:") != std::string::npos;
 }
 
 } // namespace grader::app

@@ -20,18 +20,12 @@ namespace grader::app {
 batch_request bench_batch(question_type type, size_t count,
                           const std::string& tag);
 
-/// The fault kinds of `grader judge --faults` that one answer can trigger
-/// alone (401 is left out: it refuses every call, not one answer's).
-extern const std::vector<std::string> bench_fault_kinds;
-
 /// A batch of `count` answers for the fault scenario: the first half short
 /// answers, the second multiple choice. Every `every`-th short answer
-/// carries a `[[fault:KIND]]` directive, the kinds of bench_fault_kinds in
-/// turn; the other short answers are healthy.
+/// carries a `[[fault:KIND]]` directive, each fault kind of `grader judge
+/// --faults` that one answer can trigger alone in turn (not 401, which
+/// refuses every call); the other short answers are healthy.
 batch_request faulty_bench_batch(size_t count, size_t every);
-
-/// Whether a generated answer carries a fault directive.
-bool has_fault_directive(const answer& x);
 
 /// `batch` as the JSON document `grader score` reads
 /// (`{"session_id": ..., "answers": [...]}`).

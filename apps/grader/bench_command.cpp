@@ -115,18 +115,30 @@ struct bench_context {
   }
 };
 
-// The batch file of `count` answers of `type`, written once per bench.
-std::string batch_file(bench_context& ctx, question_type type, size_t count) {
-  auto name = std::string{scoring::to_string(type)} + "-"
-              + std::to_string(count) + ".json";
+// The batch file `name` of the bench's folder, made by `make` the first
+// time it is asked for.
+template <class MakeBatch>
+std::string
+batch_file(bench_context& ctx, const std::string& name, MakeBatch make) {
   auto path = (ctx.dir / name).string();
   if (ctx.written_batches.insert(name).second) {
-    auto error = write_file_atomically(
-      path, bench_batch_json(bench_batch(type, count, "bench")));
+    auto error = write_file_atomically(path, bench_batch_json(make()));
     if (!error.empty())
       throw std::runtime_error(error);
   }
   return path;
+}
+
+// The generated batch a run scores: `answers` of its type, or for a fault
+// run the faulty batch (every fourth short answer faulty).
+std::string batch_file(bench_context& ctx, const score_run& spec) {
+  auto count = std::to_string(spec.answers);
+  if (spec.faults)
+    return batch_file(ctx, "faults-" + count + ".json",
+                      [&] { return faulty_bench_batch(spec.answers, 4); });
+  return batch_file(
+    ctx, std::string{scoring::to_string(spec.type)} + "-" + count + ".json",
+    [&] { return bench_batch(spec.type, spec.answers, "bench"); });
 }
 
 void print_row(const bench_row& r) {
@@ -143,8 +155,7 @@ void print_row(const bench_row& r) {
 
 void score_scenario(bench_context& ctx, score_run spec) {
   try {
-    if (spec.batch_path.empty())
-      spec.batch_path = batch_file(ctx, spec.type, spec.answers);
+    spec.batch_path = batch_file(ctx, spec);
     auto row = run_score(ctx.self, ctx.dir, spec);
     print_row(row);
     ctx.report.rows.push_back(std::move(row));
@@ -256,53 +267,42 @@ void run_gateway_cost(bench_context& ctx) {
 }
 
 void run_scenario(bench_context& ctx, const std::string& name) {
-  auto short_run = [&](std::string variant, size_t answers, uint32_t latency,
-                       uint32_t concurrency, bool sequential) {
+  // A run of short answers against the judge at `latency`.
+  auto short_spec = [&](std::string variant, size_t answers, uint32_t latency,
+                        uint32_t concurrency) {
     score_run spec;
     spec.scenario = name;
     spec.variant = std::move(variant);
     spec.answers = ctx.scaled(answers);
     spec.latency_ms = ctx.latency(latency);
     spec.concurrency = concurrency;
-    spec.sequential = sequential;
-    score_scenario(ctx, spec);
+    return spec;
   };
   if (name == "short-50") {
-    short_run("parallel", 50, 300, score_default_concurrency, false);
-    short_run("sequential", 50, 300, score_default_concurrency, true);
+    score_scenario(ctx,
+                   short_spec("parallel", 50, 300, score_default_concurrency));
+    auto sequential = short_spec("sequential", 50, 300,
+                                 score_default_concurrency);
+    sequential.sequential = true;
+    score_scenario(ctx, sequential);
   } else if (name == "short-1k") {
-    short_run("parallel", 1000, 200, ctx.quick ? 10 : 100, false);
+    score_scenario(ctx,
+                   short_spec("parallel", 1000, 200, ctx.quick ? 10 : 100));
   } else if (name == "short-10k") {
-    short_run("parallel", 10000, 200, ctx.quick ? 100 : 1000, false);
+    score_scenario(ctx,
+                   short_spec("parallel", 10000, 200, ctx.quick ? 100 : 1000));
   } else if (name == "journal-100") {
-    score_run spec;
-    spec.scenario = name;
-    spec.variant = "parallel";
-    spec.answers = ctx.scaled(100);
-    spec.latency_ms = ctx.latency(300);
-    spec.concurrency = ctx.quick ? 4 : 10;
+    auto spec = short_spec("parallel", 100, 300, ctx.quick ? 4 : 10);
     spec.journal = true;
     score_scenario(ctx, spec);
   } else if (name == "faults-200") {
     // A quarter of the short answers trigger a fault of the judge each,
     // the kinds in turn; the healthy ones must still be graded by the LLM,
     // and the batch must end by its deadline.
-    score_run spec;
-    spec.scenario = name;
-    spec.variant = "parallel";
-    spec.answers = ctx.scaled(200);
-    spec.latency_ms = ctx.latency(50);
+    auto spec = short_spec("parallel", 200, 50, score_default_concurrency);
     spec.faults = true;
     spec.deadline_ms = ctx.quick ? 3000 : 30000;
-    spec.batch_path
-      = (ctx.dir / ("faults-" + std::to_string(spec.answers) + ".json"))
-          .string();
-    auto error = write_file_atomically(
-      spec.batch_path, bench_batch_json(faulty_bench_batch(spec.answers, 4)));
-    if (!error.empty())
-      ctx.fail(spec.name() + ": " + error);
-    else
-      score_scenario(ctx, spec);
+    score_scenario(ctx, spec);
   } else if (name == "mc-100k") {
     for (bool explain : {false, true}) {
       score_run spec;

@@ -19,8 +19,7 @@ struct score_run {
   std::string variant;
   question_type type = question_type::short_answer;
   size_t answers = 0;
-  /// The batch file (see bench_batch_json); the scenario's generated
-  /// batch when empty.
+  /// The batch file (see bench_batch_json).
   std::string batch_path;
   /// The judge server's latency; 0 for no server: the in-process judge
   /// answers.
