@@ -170,11 +170,11 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   auto& st = self->state;
   auto now = self->clock().now();
   auto asked = milliseconds{done.retry_after_ms};
-  // An endpoint may ask for any wait (`Retry-After: 999999`). A wait longer
-  // than an answer may take helps no answer and would stall every batch on
-  // one reply: the call fails now, and its answer falls back at once.
-  auto answer_time = st.settings.answer_timeout;
-  if (done.rate_limited && answer_time.count() > 0 && asked > answer_time) {
+  auto retry_after = scoring::retry_policy::honoured_wait(
+    asked, st.settings.llm_timeout, st.settings.answer_timeout);
+  // A wait no answer can afford would stall every batch on one reply: the
+  // call fails now, and its answer falls back at once.
+  if (done.rate_limited && !retry_after) {
     on_rate_limited(self, now,
                     "the call fails: it asked to wait longer than an answer "
                     "may take");
@@ -185,11 +185,13 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
     finish(self, done.call_id, refused);
     return;
   }
-  // Any other wait is honoured, up to what a call may take.
-  auto retry_after = std::min(asked, st.settings.llm_timeout);
+  // Another transient failure with so long a Retry-After still retries,
+  // after what a call may take.
+  auto wait_at_least
+    = retry_after.value_or(std::min(asked, st.settings.llm_timeout));
   if (done.rate_limited)
     on_rate_limited(self, now,
-                    "the call waits " + std::to_string(retry_after.count())
+                    "the call waits " + std::to_string(wait_at_least.count())
                       + " ms");
   if (st.circuit.record_failure(now, done.call_id)) {
     auto cooldown
@@ -218,7 +220,7 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   for (const auto& requester : call.requesters)
     if (auto handle = caf::actor_cast<caf::actor>(requester))
       caf::anon_send(handle, retry_atom_v, done.message);
-  auto wait = st.retry.backoff(call.attempts, retry_after, st.random);
+  auto wait = st.retry.backoff(call.attempts, wait_at_least, st.random);
   self->delayed_send(self, wait, retry_atom_v, done.call_id);
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 
 namespace grader::scoring {
@@ -33,6 +34,16 @@ public:
   std::chrono::milliseconds backoff(uint32_t attempts,
                                     std::chrono::milliseconds retry_after,
                                     std::minstd_rand& random) const;
+
+  /// The part of an endpoint's Retry-After of `asked` that a retry honours:
+  /// at most `call_timeout`, as a call may take no longer. Nothing when
+  /// `asked` is longer than `answer_timeout` (0: no limit): no answer can
+  /// wait that long, so the call should fail at once rather than stall
+  /// (`Retry-After: 999999`).
+  static std::optional<std::chrono::milliseconds>
+  honoured_wait(std::chrono::milliseconds asked,
+                std::chrono::milliseconds call_timeout,
+                std::chrono::milliseconds answer_timeout) noexcept;
 
 private:
   /// `ceiling` unrounded, the upper end of the jitter.
