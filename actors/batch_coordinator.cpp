@@ -237,6 +237,24 @@ void on_scorer_error(batch_coordinator_pointer self, size_t i,
   }
 }
 
+// The time a scorer started at `started` may take, and whether that is
+// what is left before the batch deadline rather than the answer timeout.
+// Its timer fires a little before the deadline at the latest: an answer
+// whose score came back then still replies with it (graded by the LLM,
+// explanation templated), where the coordinator at the deadline could
+// only give the rules' fallback.
+std::pair<std::chrono::milliseconds, bool>
+scorer_timeout(const batch_coordinator_state& st, clock::time_point started) {
+  auto margin = std::min<clock::duration>(deadline_margin,
+                                          st.settings.deadline / 10);
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+    st.received + st.settings.deadline - margin - started);
+  auto timeout = st.settings.answer_timeout;
+  if (timeout.count() > 0 && timeout <= left)
+    return {timeout, false};
+  return {std::max(left, std::chrono::milliseconds{1}), true};
+}
+
 void spawn_next(batch_coordinator_pointer self) {
   auto& st = self->state;
   auto i = st.next_to_spawn++;
@@ -247,18 +265,7 @@ void spawn_next(batch_coordinator_pointer self) {
   // Answers start in order, so their spawn order is their ticket: the
   // gateway serves the oldest answer of the batch first. The coordinator's
   // actor id tells batches apart.
-  // The scorer's own timer fires a little before the batch deadline at the
-  // latest: an answer whose score came back then still replies with it
-  // (graded by the LLM, explanation templated), where the coordinator at
-  // the deadline could only give the rules' fallback.
-  auto timeout = st.settings.answer_timeout;
-  auto margin = std::min<clock::duration>(deadline_margin,
-                                          st.settings.deadline / 10);
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-    st.received + st.settings.deadline - margin - st.started[i]);
-  auto by_deadline = timeout.count() == 0 || left < timeout;
-  if (by_deadline)
-    timeout = std::max(left, std::chrono::milliseconds{1});
+  auto [timeout, by_deadline] = scorer_timeout(st, st.started[i]);
   scoring_task task{
     st.batch.session_id, st.batch.answers[i],
     st.settings.explain, static_cast<uint32_t>(timeout.count()),
