@@ -19,8 +19,8 @@ struct config {
   /// Time a whole batch may take; unfinished answers then get fallback
   /// results and the reply goes out at once.
   std::chrono::milliseconds deadline{120'000};
-  /// Most scorers alive at once per batch; 0 derives it from the LLM
-  /// concurrency (see live_scorer_window). Spawning one actor per answer of
+  /// Most scorers alive at once per batch; 0 means the LLM concurrency
+  /// (see live_scorer_window). Spawning one actor per answer of
   /// a large batch all at once is quadratic in CAF 0.17's scheduler, and a
   /// window also bounds memory.
   uint32_t max_live_scorers = 0;
@@ -68,16 +68,19 @@ struct config {
 };
 
 /// The most scorers a batch keeps alive under `settings`: its
-/// `max_live_scorers` when set, else the in-flight limit and an eighth more
-/// (and 8), at most 8192. A scorer has at most one LLM call in flight, so
-/// the limit is kept full while the few answers between two calls or being
-/// spawned leave no slot idle; a wider window would only queue calls, and
-/// by Little's law every answer would take window / limit times as long.
+/// `max_live_scorers` when set, else the in-flight limit, at most 8192. A
+/// scorer has at most one LLM call in flight, so as many scorers keep the
+/// limit full. A scorer more would only wait in the gateway's queue, and
+/// take the slot an answer frees between its score call and its
+/// explanation call: that answer then waits a turn, the answers drift out
+/// of step, and the batch ends with half the slots idle while the other
+/// half make a last round of calls. Measured on 10,000 answers at 1,000 in
+/// flight: 4.21 s with the limit, 4.25 s with 8 more, 4.33 s with an eighth
+/// more (p50 answer latency 404 ms against 448 ms).
 inline uint32_t live_scorer_window(const config& settings) {
   if (settings.max_live_scorers > 0)
     return settings.max_live_scorers;
-  auto limit = uint64_t{std::max<uint32_t>(settings.max_in_flight, 1)};
-  return static_cast<uint32_t>(std::min<uint64_t>(limit + limit / 8 + 8, 8192));
+  return std::clamp<uint32_t>(settings.max_in_flight, 1, 8192);
 }
 
 } // namespace grader

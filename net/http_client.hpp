@@ -51,6 +51,9 @@ struct http_client_stats {
   /// Requests resent on a fresh connection because the pooled one turned
   /// out closed by the server while idle (not counted as failures).
   uint64_t stale_retries = 0;
+  /// Host name look-ups: one per host while its answer is kept, however
+  /// many connections open.
+  uint64_t host_lookups = 0;
 };
 
 /// An asynchronous HTTP/1.1 client with a keep-alive connection pool per
@@ -58,8 +61,8 @@ struct http_client_stats {
 /// caller includes Boost.
 class http_client {
 public:
-  /// Starts the I/O threads and loads the TLS trust store; a store that
-  /// fails to load shows in tls_setup_error().
+  /// Starts the I/O threads and loads `ca_file`; a store that fails to
+  /// load shows in tls_setup_error() (the system's once HTTPS is used).
   explicit http_client(http_client_options options = {});
 
   /// Cancels what is in flight (each callback then gets `shutting_down`),

@@ -537,7 +537,7 @@ void add_score_command(CLI::App& app, int& result) {
   cmd
     ->add_option("--max-live-scorers", opts->max_live_scorers,
                  "Most answers of the batch at work at once (default: "
-                 "--concurrency and an eighth more, at most 8192)")
+                 "--concurrency, at most 8192)")
     ->check(CLI::Range(1u, 100000u));
   cmd
     ->add_option("--priority", opts->priority,

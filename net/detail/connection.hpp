@@ -46,7 +46,6 @@ struct connection {
              boost::asio::ssl::context* tls)
     : strand(executor),
       key(std::move(key)),
-      resolver(executor),
       resolve_timer(executor),
       stream(tls ? stream_type(std::in_place_type<tls_stream>, executor, *tls)
                  : stream_type(std::in_place_type<plain_stream>, executor)) {
@@ -63,7 +62,6 @@ struct connection {
 
   /// Aborts whatever is pending; only ever called on `strand`.
   void close() {
-    resolver.cancel();
     resolve_timer.cancel();
     boost::beast::error_code ignored;
     tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -73,7 +71,6 @@ struct connection {
   strand_type strand;
   /// The origin (`scheme://host:port`) whose pool it belongs to.
   const std::string key;
-  tcp::resolver resolver;
   /// Ends a resolve that takes longer than the exchange may.
   boost::asio::steady_timer resolve_timer;
   stream_type stream;

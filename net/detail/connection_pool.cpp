@@ -15,9 +15,6 @@ namespace asio = boost::asio;
 connection_pool::connection_pool(http_client_options options)
   : options_(std::move(options)), work_(asio::make_work_guard(ioc_)) {
   boost::system::error_code ec;
-  ssl_ctx_.set_default_verify_paths(ec);
-  if (ec)
-    tls_setup_error_ = "cannot load the system CA store: " + ec.message();
   if (!options_.ca_file.empty()) {
     ssl_ctx_.load_verify_file(options_.ca_file, ec);
     if (ec) {
@@ -40,8 +37,20 @@ void connection_pool::post_outcome(std::function<void(http_outcome)> done,
              });
 }
 
+void connection_pool::load_system_trust_store() {
+  if (system_trust_store_loaded_)
+    return;
+  system_trust_store_loaded_ = true;
+  boost::system::error_code ec;
+  ssl_ctx_.set_default_verify_paths(ec);
+  if (ec && tls_setup_error_.empty())
+    tls_setup_error_ = "cannot load the system CA store: " + ec.message();
+}
+
 connection_ptr connection_pool::open_connection(host_pool& pool,
                                                 const http_url& url) {
+  if (url.tls)
+    load_system_trust_store();
   ++pool.open;
   auto conn = std::make_shared<connection>(
     asio::make_strand(ioc_), url.origin(), url.tls ? &ssl_ctx_ : nullptr);
@@ -142,6 +151,7 @@ void connection_pool::shutdown() {
     }
     open.assign(live_.begin(), live_.end());
   }
+  resolver_.cancel();
   for (auto& ex : waiting)
     ex->abandon();
   // Closing cancels what each exchange waits for; its next step sees

@@ -126,9 +126,14 @@ void http_exchange::resolve() {
       if (!ec && self->resolving_)
         self->fail_timeout();
     });
-  conn_->resolver.async_resolve(
-    url_.host, std::to_string(url_.port),
-    beast::bind_front_handler(&http_exchange::on_resolve, shared_from_this()));
+  // The answer may come on another thread, or after a timeout gave the
+  // connection back: it is handled on this connection's strand.
+  pool_->resolver().resolve(
+    url_.host, url_.port,
+    [self = shared_from_this(), strand = conn_->strand](
+      const beast::error_code& ec, const tcp::resolver::results_type& found) {
+      asio::post(strand, [self, ec, found] { self->on_resolve(ec, found); });
+    });
 }
 
 void http_exchange::on_resolve(beast::error_code ec,
@@ -150,6 +155,8 @@ void http_exchange::on_resolve(beast::error_code ec,
 }
 
 void http_exchange::on_connect(beast::error_code ec, const tcp::endpoint&) {
+  if (ec && !pool_->stopping())
+    pool_->resolver().forget(url_.host, url_.port);
   if (ec || pool_->stopping())
     return fail(cause(ec, http_errc::connect_failed),
                 "cannot connect to " + url_.authority() + ": " + ec.message());

@@ -61,6 +61,26 @@ TEST_CASE("http client keeps 100 concurrent requests within the per-host "
   CHECK(client.stats().reused >= 92);
 }
 
+TEST_CASE("http client looks a host up once for all the connections it "
+          "opens at once",
+          "[net]") {
+  auto options = judge_options();
+  options.latency = 20ms;
+  judge_server judge{options};
+  http_client_options client_options;
+  client_options.max_connections_per_host = 20;
+  http_client client{client_options};
+  std::vector<std::future<http_outcome>> outcomes;
+  for (int i = 0; i < 20; ++i)
+    outcomes.push_back(
+      send_async(client, chat_request(base_url(judge.port(), "localhost"),
+                                      "answer " + std::to_string(i))));
+  for (auto& outcome : outcomes)
+    CHECK(response_of(wait_for(outcome)).status == 200);
+  CHECK(client.stats().connections_opened == 20);
+  CHECK(client.stats().host_lookups == 1);
+}
+
 TEST_CASE("http client closes pooled connections idle beyond idle_timeout",
           "[net]") {
   judge_server judge{judge_options()};
