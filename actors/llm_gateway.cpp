@@ -170,18 +170,22 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   auto& st = self->state;
   auto now = self->clock().now();
   auto asked = milliseconds{done.retry_after_ms};
+  auto give_up_at = st.calls[done.call_id].give_up_at;
+  auto time_left = give_up_at > now ? std::chrono::duration_cast<milliseconds>(
+                     give_up_at - now)
+                                    : milliseconds{0};
   auto retry_after = scoring::retry_policy::honoured_wait(
-    asked, st.settings.llm_timeout, st.settings.answer_timeout);
-  // A wait no answer can afford would stall every batch on one reply: the
-  // call fails now, and its answer falls back at once.
+    asked, st.settings.llm_timeout, time_left);
+  // A wait its answer cannot afford would be for nothing: the call fails
+  // now, and its answer falls back at once.
   if (done.rate_limited && !retry_after) {
     on_rate_limited(self, now,
-                    "the call fails: it asked to wait longer than an answer "
-                    "may take");
+                    "the call fails: it asked to wait longer than its "
+                    "answer can");
     auto refused = done;
     refused.message += " (it asked to wait "
                        + std::to_string(asked.count() / 1000)
-                       + " s, longer than an answer may take)";
+                       + " s, longer than its answer can)";
     finish(self, done.call_id, refused);
     return;
   }
@@ -292,6 +296,16 @@ void on_requester_down(llm_gateway_pointer self, const caf::down_msg& msg) {
 
 // A chat request from a scorer: answered from the cache, joined to an
 // identical call under way, or queued as a new call at `place`.
+// When a requester at `place` stops waiting for its reply.
+clock::time_point waiting_ends(const llm_gateway_state& st,
+                               const call_place& place, clock::time_point now) {
+  auto patience = place.patience_ms > 0 ? milliseconds{place.patience_ms}
+                                        : st.settings.answer_timeout;
+  if (patience.count() <= 0)
+    return clock::time_point::max();
+  return now + patience;
+}
+
 caf::result<gateway_reply> on_chat(llm_gateway_pointer self,
                                    chat_request& request, call_place place) {
   auto& st = self->state;
@@ -305,8 +319,11 @@ caf::result<gateway_reply> on_chat(llm_gateway_pointer self,
   // Taken before the promise, which takes the sender over.
   auto sender = self->current_sender();
   auto promise = self->make_response_promise<gateway_reply>();
+  auto give_up_at = waiting_ends(st, place, self->clock().now());
   if (auto same = st.by_key.find(key); same != st.by_key.end()) {
     ++st.stats.coalesced;
+    auto& call = st.calls[same->second];
+    call.give_up_at = std::max(call.give_up_at, give_up_at);
     add_waiter(self, same->second, promise, sender);
     return promise;
   }
@@ -319,6 +336,7 @@ caf::result<gateway_reply> on_chat(llm_gateway_pointer self,
   add_waiter(self, id, promise, sender);
   st.by_key.emplace(std::move(key), id);
   call.place = place;
+  call.give_up_at = give_up_at;
   st.admission.push(id, place);
   admit(self);
   return promise;

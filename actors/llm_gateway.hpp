@@ -47,6 +47,9 @@ struct llm_call {
   uint64_t estimated_tokens = 0;
   /// Where it waits for admission, retries included.
   call_place place;
+  /// When the last of its waiters stops waiting (see
+  /// call_place::patience_ms).
+  std::chrono::steady_clock::time_point give_up_at;
 };
 
 /// State of the LLM gateway. The decisions (when a call may start, whether

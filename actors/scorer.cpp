@@ -1,6 +1,8 @@
 #include "actors/scorer.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <stdexcept>
 
 #include <caf/actor_system.hpp>
@@ -43,6 +45,20 @@ void note_error(scorer_state& st, const caf::error& err) {
   note_error(st, error_text(err));
 }
 
+// The answer's place in the gateway's queue, with the time it can still
+// wait: a Retry-After longer than that fails the call at once.
+call_place place_now(scorer_pointer self) {
+  auto& st = self->state;
+  auto place = st.task.place;
+  if (st.task.timeout_ms > 0) {
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+      self->clock().now() - st.started);
+    place.patience_ms = static_cast<uint32_t>(
+      std::max<int64_t>(int64_t{st.task.timeout_ms} - waited.count(), 1));
+  }
+  return place;
+}
+
 void finish(scorer_pointer self, std::string explanation) {
   auto& st = self->state;
   auto result = make_score_result(st.task.session_id, st.task.item, st.verdict,
@@ -72,7 +88,7 @@ void explain(scorer_pointer self) {
   self
     ->request(st.gateway, no_timeout, chat_atom_v,
               scoring::explanation_prompt(st.task.item, st.verdict),
-              st.task.place)
+              place_now(self))
     .then(
       [=](const gateway_reply& x) {
         count(self->state, x);
@@ -126,7 +142,7 @@ void ask_for_score(scorer_pointer self) {
                "\"<text>\"}."});
   self
     ->request(st.gateway, no_timeout, chat_atom_v, std::move(prompt),
-              st.task.place)
+              place_now(self))
     .then(
       [=](const gateway_reply& x) {
         auto& st = self->state;
@@ -196,6 +212,7 @@ scorer_actor::behavior_type scorer(scorer_pointer self,
       }
       auto& st = self->state;
       st.task = std::move(task);
+      st.started = self->clock().now();
       st.reply = self->make_response_promise<score_result>();
       auto reply = st.reply;
       score(self);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <string>
@@ -29,6 +30,9 @@ struct scorer_state {
   bool decided = false;
   /// Why the verdict came from fallback rules (see fallback_reasons).
   std::string fallback_reason;
+  /// When the task came (on the actor system's clock), from which its
+  /// timeout runs.
+  std::chrono::steady_clock::time_point started;
 };
 
 using scorer_pointer = scorer_actor::stateful_pointer<scorer_state>;

@@ -24,17 +24,22 @@ std::optional<batch_priority> parse_batch_priority(std::string_view name);
 /// hands out as it starts the batch's answers. Calls are admitted by
 /// priority, then round-robin across batches, then oldest ticket first, so
 /// that an answer whose first call came back gets its second call before a
-/// newer answer's first.
+/// newer answer's first. It also says how long the answer can wait.
 struct call_place {
   /// Tells the batches of one gateway apart.
   uint64_t batch = 0;
   /// Order in which the batch's answers started; lower is older.
   uint64_t ticket = 0;
   batch_priority priority = batch_priority::interactive;
+  /// How long the answer can still wait for the reply, from when the call
+  /// reaches the gateway (its timeout, or what is left before the batch
+  /// deadline); 0: as long as the service's answer timeout. A Retry-After
+  /// longer than this fails the call at once.
+  uint32_t patience_ms = 0;
 
   friend bool operator==(const call_place& x, const call_place& y) {
     return x.batch == y.batch && x.ticket == y.ticket
-           && x.priority == y.priority;
+           && x.priority == y.priority && x.patience_ms == y.patience_ms;
   }
 };
 

@@ -38,8 +38,8 @@ milliseconds retry_policy::backoff(uint32_t attempts, milliseconds retry_after,
 
 std::optional<milliseconds>
 retry_policy::honoured_wait(milliseconds asked, milliseconds call_timeout,
-                            milliseconds answer_timeout) noexcept {
-  if (answer_timeout.count() > 0 && asked > answer_timeout)
+                            milliseconds time_left) noexcept {
+  if (asked > time_left)
     return std::nullopt;
   return std::min(asked, call_timeout);
 }

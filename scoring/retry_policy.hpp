@@ -37,13 +37,13 @@ public:
 
   /// The part of an endpoint's Retry-After of `asked` that a retry honours:
   /// at most `call_timeout`, as a call may take no longer. Nothing when
-  /// `asked` is longer than `answer_timeout` (0: no limit): no answer can
-  /// wait that long, so the call should fail at once rather than stall
-  /// (`Retry-After: 999999`).
+  /// `asked` is longer than `time_left`, the time its answer can still
+  /// wait: the call should fail at once, and the answer fall back now,
+  /// rather than wait for nothing (`Retry-After: 999999`).
   static std::optional<std::chrono::milliseconds>
   honoured_wait(std::chrono::milliseconds asked,
                 std::chrono::milliseconds call_timeout,
-                std::chrono::milliseconds answer_timeout) noexcept;
+                std::chrono::milliseconds time_left) noexcept;
 
 private:
   /// `ceiling` unrounded, the upper end of the jitter.

@@ -452,6 +452,41 @@ TEST_CASE("gateway fails at once a call whose Retry-After is longer than an "
   CHECK(f.backend->calls() == 2);
 }
 
+TEST_CASE("gateway fails at once a call whose Retry-After is longer than "
+          "its answer can still wait",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.llm_timeout = 10s;
+  scripted_fixture f{settings};
+  f.backend->script({script::rate_limited(5000ms)});
+  call_place place;
+  SECTION("two seconds left: the call fails as the 429 comes") {
+    place.patience_ms = 2000;
+    auto started = f.ds.now();
+    auto first = f.ds.request<gateway_reply>(f.gateway, chat_atom_v,
+                                             score_request("first"), place);
+    f.ds.run();
+    REQUIRE(first->ready());
+    REQUIRE_FALSE(*first->value);
+    CHECK(error_text(first->value->error())
+            .find("asked to wait 5 s, longer "
+                  "than its answer can")
+          != std::string::npos);
+    CHECK(first->at == started);
+    CHECK(f.backend->calls() == 1);
+  }
+  SECTION("ten seconds left: the call waits out the five") {
+    place.patience_ms = 10'000;
+    auto started = f.ds.now();
+    auto first = f.ds.request<gateway_reply>(f.gateway, chat_atom_v,
+                                             score_request("first"), place);
+    REQUIRE(f.ds.run_until(*first));
+    CHECK(*first->value);
+    CHECK(first->at - started >= 5000ms);
+    CHECK(f.backend->calls() == 2);
+  }
+}
+
 TEST_CASE("gateway drops waiting calls whose requesters are gone",
           "[actors][llm]") {
   auto settings = fast_settings();

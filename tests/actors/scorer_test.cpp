@@ -78,3 +78,24 @@ TEST_CASE("a scorer whose LLM call hangs falls back when its answer timer "
   CHECK((*reply->value)->fallback_reason == fallback_reasons::answer_timeout);
   CHECK(reply->at - started == 2s);
 }
+
+TEST_CASE("a scorer tells the gateway how long it can wait, so a Retry-After "
+          "past its timer fails the call at once",
+          "[actors]") {
+  scorer_fixture f;
+  // The service's answer timeout (45 s) would let the call wait out 5 s.
+  f.backend->script({script::rate_limited(5000ms)});
+  auto scorer = scorers_using(f.gateway, scoring::answer_limits{})(f.ds.sys);
+  auto started = f.ds.now();
+  auto reply = f.ds.request<score_result>(scorer, score_atom_v,
+                                          f.short_answer_task(3'000));
+  f.ds.run();
+  // Keyword rules at once, not a timeout three seconds later.
+  REQUIRE(reply->ready());
+  REQUIRE(*reply->value);
+  CHECK(reply->at == started);
+  CHECK((*reply->value)->verdict.by == scoring::graded_by::fallback);
+  CHECK((*reply->value)->fallback_reason == fallback_reasons::llm_error);
+  CHECK_THAT((*reply->value)->llm_error,
+             Catch::Contains("longer than its answer can"));
+}
