@@ -166,6 +166,17 @@ void on_rate_limited(llm_gateway_pointer self, clock::time_point now,
              + std::to_string(st.admission.limit()) + "; " + what_next);
 }
 
+// Whose failure it is, for the circuit breaker: the calls of one answer
+// (its score, its explanation, their retries) count once; a call sent
+// without a place (batch ids start at 1) counts for itself.
+scoring::circuit_breaker::source failure_source(const llm_gateway_state& st,
+                                                uint64_t id) {
+  const auto& place = st.calls.at(id).place;
+  if (place.batch == 0)
+    return {0, id};
+  return {place.batch, place.ticket};
+}
+
 void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   auto& st = self->state;
   auto now = self->clock().now();
@@ -197,13 +208,13 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
     on_rate_limited(self, now,
                     "the call waits " + std::to_string(wait_at_least.count())
                       + " ms");
-  if (st.circuit.record_failure(now, done.call_id)) {
+  if (st.circuit.record_failure(now, failure_source(st, done.call_id))) {
     auto cooldown
       = std::chrono::duration_cast<milliseconds>(st.circuit.cooldown());
     log_line(st.settings, st.name,
-             "opened the circuit after "
+             "opened the circuit after calls of "
                + std::to_string(std::max<uint32_t>(st.circuit.threshold(), 1))
-               + " calls failed in a row; calls wait "
+               + " answers failed in a row; calls wait "
                + std::to_string(cooldown.count()) + " ms");
   }
   auto& call = st.calls[done.call_id];

@@ -8,13 +8,12 @@ circuit_breaker::circuit_breaker(uint32_t threshold, clock::duration cooldown)
   : threshold_(threshold), cooldown_(cooldown) {
 }
 
-bool circuit_breaker::record_failure(clock::time_point now, uint64_t call_id) {
-  if (std::find(failing_calls_.begin(), failing_calls_.end(), call_id)
-      == failing_calls_.end())
-    failing_calls_.push_back(call_id);
-  if (failing_calls_.size() < threshold_)
+bool circuit_breaker::record_failure(clock::time_point now, source failed) {
+  if (std::find(failing_.begin(), failing_.end(), failed) == failing_.end())
+    failing_.push_back(failed);
+  if (failing_.size() < threshold_)
     return false;
-  failing_calls_.clear();
+  failing_.clear();
   open_until_ = std::max(open_until_, now + cooldown_);
   opened_ = true;
   return true;

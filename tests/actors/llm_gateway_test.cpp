@@ -346,6 +346,45 @@ TEST_CASE("gateway stops calling for a cool-down after failures in a row",
   CHECK(f.backend->calls() == 3);
 }
 
+TEST_CASE("gateway counts the failed calls of one answer once for the "
+          "circuit",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.retries = 0;
+  settings.circuit_threshold = 2;
+  settings.circuit_cooldown = 400ms;
+  scripted_fixture f{settings};
+  f.backend->script(
+    {script::transient(), script::transient(), script::transient()});
+  auto ask = [&](const std::string& text, uint64_t ticket) {
+    call_place place{7, ticket, batch_priority::bulk};
+    return f.ds.ask<gateway_reply>(f.gateway, chat_atom_v, score_request(text),
+                                   place);
+  };
+  // One poisoned answer's score and explanation calls both fail.
+  CHECK_FALSE(ask("score call", 1));
+  CHECK_FALSE(ask("explanation call", 1));
+  auto started = f.ds.now();
+  SECTION("the circuit stays closed: another answer's call goes out at "
+          "once") {
+    auto reply = f.ds.request<gateway_reply>(
+      f.gateway, chat_atom_v, score_request("sunlight"),
+      call_place{7, 2, batch_priority::bulk});
+    f.ds.run();
+    REQUIRE(reply->ready());
+    CHECK_FALSE(*reply->value);
+    CHECK(reply->at == started);
+    SECTION("and that second answer failing opens it") {
+      auto later = f.ds.request<gateway_reply>(
+        f.gateway, chat_atom_v, score_request("chlorophyll"),
+        call_place{7, 3, batch_priority::bulk});
+      f.ds.advance_time(399ms);
+      CHECK_FALSE(later->ready());
+      CHECK(f.backend->calls() == 3);
+    }
+  }
+}
+
 TEST_CASE("gateway keeps to its requests-per-window limit", "[actors][llm]") {
   auto settings = fast_settings();
   settings.requests_per_minute = 2;
@@ -559,8 +598,8 @@ TEST_CASE("gateway logs a 429 pause and the circuit opening and closing",
   CHECK(log.find("grader: llm_gateway received a 429; in-flight limit now "
                  "4; the call waits 50 ms\n")
         != std::string::npos);
-  CHECK(log.find("grader: llm_gateway opened the circuit after 2 calls "
-                 "failed in a row; calls wait 100 ms\n")
+  CHECK(log.find("grader: llm_gateway opened the circuit after calls of 2 "
+                 "answers failed in a row; calls wait 100 ms\n")
         != std::string::npos);
   CHECK(log.find("grader: llm_gateway closed the circuit")
         != std::string::npos);
