@@ -87,7 +87,26 @@ using scoring_service_actor = caf::typed_actor<
   // Cancels the batch of that session id (see batch_coordinator_actor).
   caf::reacts_to<cancel_atom, std::string>,
   // Replies with the LLM gateway's counters.
-  caf::replies_to<stats_atom>::with<llm_stats>>;
+  caf::replies_to<stats_atom>::with<llm_stats>,
+  // Replies with the most LLM calls it keeps in flight (its share of the
+  // work when it is one of several nodes).
+  caf::replies_to<capacity_atom>::with<uint32_t>>;
+
+/// Scores one batch on the scoring services of other nodes (see
+/// actors/distributor.hpp), replies exactly once, then quits.
+using distributor_actor = caf::typed_actor<
+  // Replies with the batch result, having sent each listener an event per
+  // item first.
+  caf::replies_to<score_atom, batch_request,
+                  progress_listeners>::with<batch_result>,
+  // Replies at once, unfinished answers failing with ec::cancelled.
+  caf::reacts_to<cancel_atom>,
+  // The deadline and a grace passed (its message to itself).
+  caf::reacts_to<deadline_atom>,
+  // An answer of one of its chunks is settled on a node; it is the
+  // listener of every chunk.
+  caf::reacts_to<batch_progress>,
+  caf::replies_to<flush_atom>::with<std::string>>;
 
 } // namespace grader
 

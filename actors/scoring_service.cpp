@@ -70,6 +70,7 @@ scoring_service(scoring_service_pointer self, config settings,
     [=](stats_atom) {
       return self->delegate(self->state.gateway, stats_atom_v);
     },
+    [=](capacity_atom) { return self->state.settings.max_in_flight; },
   };
 }
 

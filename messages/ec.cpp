@@ -28,6 +28,8 @@ std::string to_string(ec x) {
       return "llm_budget_spent";
     case ec::journal_failed:
       return "journal_failed";
+    case ec::node_lost:
+      return "node_lost";
   }
   return "unknown_error";
 }

@@ -35,6 +35,9 @@ enum class ec : uint8_t {
   llm_budget_spent,
   /// The journal of a batch cannot be opened or written.
   journal_failed,
+  /// Every node that could score the answer was lost (died, hung, or did
+  /// not reply by the deadline).
+  node_lost,
 };
 
 /// The wire name of an error code (`"invalid_answer"`, ...).

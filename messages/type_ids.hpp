@@ -67,4 +67,7 @@ CAF_ADD_ATOM(grader, grader, cancel_atom, "cancel")
 /// listener).
 CAF_ADD_ATOM(grader, grader, flush_atom, "flush")
 
+/// Ask a scoring service how many LLM calls it keeps in flight.
+CAF_ADD_ATOM(grader, grader, capacity_atom, "capacity")
+
 CAF_END_TYPE_ID_BLOCK(grader)

@@ -1,0 +1,366 @@
+#include "actors/distributor.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <caf/actor_cast.hpp>
+#include <caf/system_messages.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/self_timer.hpp"
+#include "messages/error.hpp"
+#include "scoring/batch_stats.hpp"
+
+namespace grader {
+
+namespace {
+
+using clock = distributor_state::clock;
+using std::chrono::milliseconds;
+
+// Most chunks out on one node at a time: one being scored, one queued
+// behind it so that the node never waits for the client between two.
+constexpr uint32_t chunks_per_node = 2;
+
+// A node replies by the batch deadline; past it by this much, it is taken
+// for lost.
+constexpr auto reply_grace = std::chrono::seconds{2};
+
+uint64_t elapsed_ms(clock::time_point from, clock::time_point to) {
+  return static_cast<uint64_t>(
+    std::chrono::duration_cast<milliseconds>(to - from).count());
+}
+
+score_failure failure_of(const distributor_state& st, size_t i, ec code,
+                         std::string message) {
+  const auto& x = st.batch.answers[i];
+  return score_failure{x.index,   x.answer_id, x.question_id,
+                       x.user_id, code,        std::move(message)};
+}
+
+void forward(distributor_pointer self, const answer_outcome& outcome) {
+  auto& st = self->state;
+  ++st.settled;
+  if (const auto* result = std::get_if<score_result>(&outcome)) {
+    if (result->verdict.by == graded_by::fallback)
+      ++st.fallbacks;
+  } else {
+    ++st.failed;
+  }
+  if (st.listeners.empty())
+    return;
+  batch_progress event;
+  event.session_id = st.batch.session_id;
+  event.total = st.batch.answers.size() + st.batch.rejected.size();
+  event.settled = st.settled;
+  event.failed = st.failed;
+  event.fallbacks = st.fallbacks;
+  event.outcome = outcome;
+  for (const auto& listener : st.listeners)
+    self->send(listener, event);
+}
+
+void reply_and_quit(distributor_pointer self) {
+  auto& st = self->state;
+  if (st.replied)
+    return;
+  st.replied = true;
+  std::vector<answer_outcome> outcomes;
+  outcomes.reserve(st.outcomes.size() + st.batch.rejected.size());
+  for (auto& item : st.batch.rejected)
+    outcomes.emplace_back(std::move(item));
+  llm_usage usage;
+  for (auto& outcome : st.outcomes) {
+    if (const auto* result = std::get_if<score_result>(&*outcome))
+      usage += result->usage;
+    outcomes.push_back(std::move(*outcome));
+  }
+  batch_metrics metrics;
+  auto latency = scoring::summarize_latencies(st.latencies_ms);
+  metrics.wall_ms = elapsed_ms(st.received, self->clock().now());
+  metrics.p50_ms = latency.p50_ms;
+  metrics.p95_ms = latency.p95_ms;
+  metrics.max_ms = latency.max_ms;
+  metrics.llm = st.llm.empty() ? "none" : st.llm;
+  metrics.llm_calls = usage.calls;
+  metrics.llm_retries = usage.retries;
+  metrics.prompt_tokens = usage.prompt_tokens;
+  metrics.completion_tokens = usage.completion_tokens;
+  metrics.llm_error = usage.error;
+  st.reply.deliver(make_batch_result(st.batch.session_id, std::move(outcomes),
+                                     std::move(metrics)));
+  // What the nodes still do for this batch is paid for nothing.
+  if (!st.out.empty())
+    for (size_t n = 0; n < st.nodes.size(); ++n)
+      if (st.usable[n] && st.chunks_out[n] > 0)
+        self->send(st.nodes[n].service, cancel_atom_v, st.batch.session_id);
+  self->quit();
+}
+
+void settle(distributor_pointer self, size_t i, answer_outcome outcome) {
+  auto& st = self->state;
+  if (st.outcomes[i])
+    return;
+  st.latencies_ms.push_back(elapsed_ms(st.handed_out[i], self->clock().now()));
+  forward(self, outcome);
+  st.outcomes[i] = std::move(outcome);
+  if (--st.unfinished == 0)
+    reply_and_quit(self);
+}
+
+// Settles an outcome a node sent, by the position of its answer; one for
+// an answer the batch does not have is ignored.
+void settle_from_node(distributor_pointer self, answer_outcome outcome) {
+  auto& st = self->state;
+  auto i = st.position.find(index_of(outcome));
+  if (i == st.position.end())
+    return;
+  settle(self, i->second, std::move(outcome));
+}
+
+// Every answer without an outcome gets `code`.
+void fail_unfinished(distributor_pointer self, ec code,
+                     const std::string& message) {
+  auto& st = self->state;
+  for (size_t i = 0; i < st.outcomes.size() && !st.replied; ++i)
+    if (!st.outcomes[i])
+      settle(self, i, answer_outcome{failure_of(st, i, code, message)});
+}
+
+void hand_out(distributor_pointer self);
+
+// Names the nodes lost, for the failures of the answers none could score.
+std::string lost_nodes_text(const distributor_state& st) {
+  std::string names;
+  for (const auto& node : st.nodes)
+    names += (names.empty() ? "" : ", ") + node.name;
+  return "no node left to score it (lost: " + names + ")";
+}
+
+// The node gets no more work; its unfinished answers go back to the front
+// of the queue, for the others.
+void lose_node(distributor_pointer self, size_t n) {
+  auto& st = self->state;
+  if (!st.usable[n] || st.replied)
+    return;
+  st.usable[n] = false;
+  std::vector<size_t> again;
+  for (auto i = st.out.begin(); i != st.out.end();) {
+    if (i->second.node != n) {
+      ++i;
+      continue;
+    }
+    for (auto a : i->second.answers)
+      if (!st.outcomes[a])
+        again.push_back(a);
+    i = st.out.erase(i);
+  }
+  st.chunks_out[n] = 0;
+  std::sort(again.begin(), again.end());
+  st.waiting.erase(st.waiting.begin(), st.waiting.begin() + st.next_waiting);
+  st.next_waiting = 0;
+  st.waiting.insert(st.waiting.begin(), again.begin(), again.end());
+  if (std::none_of(st.usable.begin(), st.usable.end(),
+                   [](bool usable) { return usable; })) {
+    fail_unfinished(self, ec::node_lost, lost_nodes_text(st));
+    return;
+  }
+  hand_out(self);
+}
+
+void on_chunk_done(distributor_pointer self, uint64_t id,
+                   batch_result& result) {
+  auto& st = self->state;
+  auto chunk = st.out.find(id);
+  if (chunk == st.out.end())
+    return; // its node was taken for lost: the answers went elsewhere
+  auto n = chunk->second.node;
+  auto answers = std::move(chunk->second.answers);
+  st.out.erase(chunk);
+  --st.chunks_out[n];
+  if (st.llm.empty())
+    st.llm = result.metrics.llm;
+  for (auto& x : result.results)
+    settle_from_node(self, answer_outcome{std::move(x)});
+  for (auto& x : result.failures)
+    settle_from_node(self, answer_outcome{std::move(x)});
+  if (st.replied)
+    return;
+  // A node that left answers out lost them: they go to another.
+  std::vector<size_t> missing;
+  for (auto a : answers)
+    if (!st.outcomes[a])
+      missing.push_back(a);
+  if (!missing.empty()) {
+    st.waiting.insert(st.waiting.begin() + st.next_waiting, missing.begin(),
+                      missing.end());
+  }
+  hand_out(self);
+}
+
+void on_chunk_error(distributor_pointer self, uint64_t id,
+                    const caf::error& err) {
+  auto& st = self->state;
+  auto chunk = st.out.find(id);
+  if (chunk == st.out.end())
+    return;
+  // The node refused the chunk itself: another would too.
+  if (err.category() == caf::atom("grader")) {
+    auto answers = std::move(chunk->second.answers);
+    --st.chunks_out[chunk->second.node];
+    st.out.erase(chunk);
+    auto code = static_cast<ec>(err.code());
+    for (auto a : answers)
+      if (!st.outcomes[a] && !st.replied)
+        settle(self, a,
+               answer_outcome{failure_of(st, a, code, error_text(err))});
+    if (!st.replied)
+      hand_out(self);
+    return;
+  }
+  // No reply in time, or the connection is gone.
+  lose_node(self, chunk->second.node);
+}
+
+// The next answers for node `n`, as many as its capacity.
+std::vector<size_t> take_chunk(distributor_state& st, size_t n) {
+  std::vector<size_t> result;
+  auto size = std::max<uint32_t>(st.nodes[n].capacity, 1);
+  while (result.size() < size && st.next_waiting < st.waiting.size()) {
+    auto a = st.waiting[st.next_waiting++];
+    if (!st.outcomes[a])
+      result.push_back(a);
+  }
+  return result;
+}
+
+void send_chunk(distributor_pointer self, size_t n,
+                std::vector<size_t> answers) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  batch_request part;
+  part.session_id = st.batch.session_id;
+  part.options = st.batch.options;
+  auto left = std::max(st.deadline - now, clock::duration{milliseconds{1}});
+  part.options.deadline_ms = static_cast<uint32_t>(std::max<int64_t>(
+    std::chrono::duration_cast<milliseconds>(left).count(), 1));
+  part.answers.reserve(answers.size());
+  for (auto a : answers) {
+    part.answers.push_back(st.batch.answers[a]);
+    st.handed_out[a] = now;
+  }
+  auto id = st.next_chunk++;
+  st.out.emplace(id, distributor_state::chunk{n, std::move(answers)});
+  ++st.chunks_out[n];
+  progress_listeners relay{caf::actor_cast<progress_listener_actor>(self)};
+  self
+    ->request(st.nodes[n].service, left + reply_grace, score_atom_v,
+              std::move(part), std::move(relay))
+    .then([=](batch_result& result) { on_chunk_done(self, id, result); },
+          [=](caf::error& err) { on_chunk_error(self, id, err); });
+}
+
+// Gives every usable node work up to chunks_per_node, the node with the
+// fewest chunks out first.
+void hand_out(distributor_pointer self) {
+  auto& st = self->state;
+  for (;;) {
+    size_t best = st.nodes.size();
+    for (size_t n = 0; n < st.nodes.size(); ++n)
+      if (st.usable[n] && st.chunks_out[n] < chunks_per_node
+          && (best == st.nodes.size()
+              || st.chunks_out[n] < st.chunks_out[best]))
+        best = n;
+    if (best == st.nodes.size())
+      return;
+    auto answers = take_chunk(st, best);
+    if (answers.empty())
+      return;
+    send_chunk(self, best, std::move(answers));
+  }
+}
+
+void on_node_down(distributor_pointer self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  for (size_t n = 0; n < st.nodes.size(); ++n)
+    if (st.nodes[n].service.address() == msg.source)
+      lose_node(self, n);
+}
+
+} // namespace
+
+distributor_actor::behavior_type distributor(distributor_pointer self,
+                                             std::vector<remote_node> nodes) {
+  auto& st = self->state;
+  st.nodes = std::move(nodes);
+  st.usable.assign(st.nodes.size(), true);
+  st.chunks_out.assign(st.nodes.size(), 0);
+  self->set_down_handler([=](caf::down_msg& msg) { on_node_down(self, msg); });
+  return {
+    [=](score_atom, batch_request& batch,
+        progress_listeners& listeners) -> caf::result<batch_result> {
+      auto& st = self->state;
+      auto reply = self->make_response_promise<batch_result>();
+      st.reply = reply;
+      st.received = self->clock().now();
+      st.deadline = st.received + milliseconds{batch.options.deadline_ms};
+      st.batch = std::move(batch);
+      st.listeners = std::move(listeners);
+      auto n = st.batch.answers.size();
+      st.outcomes.resize(n);
+      st.handed_out.assign(n, st.received);
+      st.unfinished = n;
+      st.position.reserve(n);
+      for (size_t i = 0; i < n; ++i)
+        if (!st.position.emplace(st.batch.answers[i].index, i).second) {
+          st.replied = true;
+          reply.deliver(caf::make_error(
+            ec::invalid_batch, "two answers share position "
+                                 + std::to_string(st.batch.answers[i].index)));
+          self->quit();
+          return reply;
+        }
+      for (const auto& item : st.batch.rejected)
+        forward(self, answer_outcome{item});
+      if (n == 0) {
+        reply_and_quit(self);
+        return reply;
+      }
+      st.waiting.resize(n);
+      for (size_t i = 0; i < n; ++i)
+        st.waiting[i] = i;
+      for (const auto& node : st.nodes)
+        self->monitor(node.service);
+      if (st.nodes.empty()) {
+        fail_unfinished(self, ec::node_lost, "no node to score it");
+        return reply;
+      }
+      start_self_timer(self,
+                       std::chrono::duration_cast<milliseconds>(
+                         st.deadline - st.received + reply_grace),
+                       [self] {
+                         fail_unfinished(self, ec::node_lost,
+                                         "no node replied by the deadline");
+                       });
+      hand_out(self);
+      return reply;
+    },
+    [=](cancel_atom) {
+      auto& st = self->state;
+      for (size_t n = 0; n < st.nodes.size(); ++n)
+        if (st.usable[n])
+          self->send(st.nodes[n].service, cancel_atom_v, st.batch.session_id);
+      fail_unfinished(self, ec::cancelled,
+                      "the batch was cancelled before this answer was "
+                      "scored");
+    },
+    [=](deadline_atom) -> caf::delegated<void> { return {}; },
+    [=](batch_progress& event) {
+      if (!self->state.replied)
+        settle_from_node(self, std::move(event.outcome));
+    },
+    [=](flush_atom) { return std::string{}; },
+  };
+}
+
+} // namespace grader

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/actors.hpp"
+
+namespace grader {
+
+/// A scoring service on another node, as a client sees it.
+struct remote_node {
+  scoring_service_actor service;
+  /// How many LLM calls it keeps in flight: it gets work in proportion.
+  uint32_t capacity = 1;
+  /// `host:port`, for messages.
+  std::string name;
+};
+
+/// State of the distributor of one batch.
+struct distributor_state {
+  static inline const char* name = "distributor";
+
+  /// The clock of the time points kept here (the actor system's, see
+  /// batch_coordinator_state).
+  using clock = std::chrono::steady_clock;
+
+  /// Part of the batch out on one node.
+  struct chunk {
+    size_t node = 0;
+    /// Positions in `batch.answers`.
+    std::vector<size_t> answers;
+  };
+
+  std::vector<remote_node> nodes;
+  /// Whether each node is still in use: a node that died, hung or did not
+  /// reply in time gets no more work.
+  std::vector<bool> usable;
+  /// Chunks out on each node.
+  std::vector<uint32_t> chunks_out;
+  batch_request batch;
+  progress_listeners listeners;
+  /// Positions in `batch.answers` by answer index, for the events and
+  /// results that come back from the nodes.
+  std::unordered_map<uint64_t, size_t> position;
+  /// Outcome of each answer, the first to come back; filled exactly once.
+  std::vector<std::optional<answer_outcome>> outcomes;
+  size_t unfinished = 0;
+  /// Answers waiting for a node, oldest first; settled ones are skipped.
+  std::vector<size_t> waiting;
+  size_t next_waiting = 0;
+  /// Chunks out, by id.
+  std::map<uint64_t, chunk> out;
+  uint64_t next_chunk = 0;
+  /// When each answer was last handed to a node, for its latency.
+  std::vector<clock::time_point> handed_out;
+  std::vector<uint64_t> latencies_ms;
+  clock::time_point received;
+  clock::time_point deadline;
+  /// What judged the answers, from the first chunk's metrics.
+  std::string llm;
+  /// Counts for progress events, as batch_coordinator_state.
+  uint64_t settled = 0;
+  uint64_t failed = 0;
+  uint64_t fallbacks = 0;
+  caf::typed_response_promise<batch_result> reply;
+  bool replied = false;
+};
+
+using distributor_pointer
+  = distributor_actor::stateful_pointer<distributor_state>;
+
+/// Scores one batch on several nodes, replies exactly once, then quits. It
+/// hands the answers out in chunks on demand: each node gets chunks as
+/// large as its capacity and at most two at a time, the second queued
+/// behind the first, so a slow node gets less. It monitors every node; a
+/// node that dies, hangs (heartbeats, see apps/grader/remote_nodes) or
+/// does not reply by the deadline loses its unfinished answers to the
+/// others, and an answer that comes back twice is taken once. With no node
+/// left the unfinished answers fail with ec::node_lost. The nodes send
+/// their events to it; it passes each answer's first on to the listeners
+/// with the counts of the whole batch.
+distributor_actor::behavior_type distributor(distributor_pointer self,
+                                             std::vector<remote_node> nodes);
+
+} // namespace grader
