@@ -7,9 +7,11 @@
 #include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/log.hpp"
 #include "actors/self_timer.hpp"
 #include "messages/error.hpp"
 #include "scoring/batch_stats.hpp"
+#include "scoring/display_text.hpp"
 
 namespace grader {
 
@@ -139,7 +141,7 @@ std::string lost_nodes_text(const distributor_state& st) {
 
 // The node gets no more work; its unfinished answers go back to the front
 // of the queue, for the others.
-void lose_node(distributor_pointer self, size_t n) {
+void lose_node(distributor_pointer self, size_t n, const char* why) {
   auto& st = self->state;
   if (!st.usable[n] || st.replied)
     return;
@@ -156,6 +158,10 @@ void lose_node(distributor_pointer self, size_t n) {
     i = st.out.erase(i);
   }
   st.chunks_out[n] = 0;
+  log_line(st.settings, "distributor",
+           "lost node " + scoring::escape_for_display(st.nodes[n].name, 80)
+             + " (" + why + "); " + std::to_string(again.size())
+             + " unfinished answers go to the other nodes");
   std::sort(again.begin(), again.end());
   st.waiting.erase(st.waiting.begin(), st.waiting.begin() + st.next_waiting);
   st.next_waiting = 0;
@@ -219,7 +225,9 @@ void on_chunk_error(distributor_pointer self, uint64_t id,
     return;
   }
   // No reply in time, or the connection is gone.
-  lose_node(self, chunk->second.node);
+  lose_node(self, chunk->second.node,
+            err == caf::sec::request_timeout ? "no reply by the deadline"
+                                             : "its reply failed");
 }
 
 // The next answers for node `n`, as many as its capacity.
@@ -284,15 +292,17 @@ void on_node_down(distributor_pointer self, const caf::down_msg& msg) {
   auto& st = self->state;
   for (size_t n = 0; n < st.nodes.size(); ++n)
     if (st.nodes[n].service.address() == msg.source)
-      lose_node(self, n);
+      lose_node(self, n, "it died or stopped answering");
 }
 
 } // namespace
 
 distributor_actor::behavior_type distributor(distributor_pointer self,
-                                             std::vector<remote_node> nodes) {
+                                             std::vector<remote_node> nodes,
+                                             config settings) {
   auto& st = self->state;
   st.nodes = std::move(nodes);
+  st.settings = settings;
   st.usable.assign(st.nodes.size(), true);
   st.chunks_out.assign(st.nodes.size(), 0);
   self->set_down_handler([=](caf::down_msg& msg) { on_node_down(self, msg); });

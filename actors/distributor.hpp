@@ -11,6 +11,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/config.hpp"
 
 namespace grader {
 
@@ -39,6 +40,8 @@ struct distributor_state {
   };
 
   std::vector<remote_node> nodes;
+  /// For `verbose`: a line on stderr for each node lost.
+  config settings;
   /// Whether each node is still in use: a node that died, hung or did not
   /// reply in time gets no more work.
   std::vector<bool> usable;
@@ -87,6 +90,7 @@ using distributor_pointer
 /// their events to it; it passes each answer's first on to the listeners
 /// with the counts of the whole batch.
 distributor_actor::behavior_type distributor(distributor_pointer self,
-                                             std::vector<remote_node> nodes);
+                                             std::vector<remote_node> nodes,
+                                             config settings);
 
 } // namespace grader

@@ -4,6 +4,7 @@
 #include <memory>
 #include <utility>
 
+#include <caf/actor_system.hpp>
 #include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -30,12 +31,12 @@ void add(llm_stats& sum, const llm_stats& x) {
 
 } // namespace
 
-scoring_service_actor::behavior_type
-node_pool(node_pool_pointer self, std::vector<remote_node> nodes,
-          std::chrono::milliseconds deadline) {
+scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
+                                               std::vector<remote_node> nodes,
+                                               config settings) {
   auto& st = self->state;
   st.nodes = std::move(nodes);
-  st.deadline = deadline;
+  st.settings = settings;
   st.random.seed(std::random_device{}());
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& running = self->state.running;
@@ -54,8 +55,9 @@ node_pool(node_pool_pointer self, std::vector<remote_node> nodes,
     if (batch.session_id.empty())
       batch.session_id = scoring::make_uuid(st.random);
     if (batch.options.deadline_ms == 0)
-      batch.options.deadline_ms = static_cast<uint32_t>(st.deadline.count());
-    auto x = self->spawn<caf::monitored>(distributor, st.nodes);
+      batch.options.deadline_ms
+        = static_cast<uint32_t>(st.settings.deadline.count());
+    auto x = self->spawn<caf::monitored>(distributor, st.nodes, st.settings);
     st.running.emplace(batch.session_id, x);
     return self->delegate(x, score_atom_v, std::move(batch),
                           std::move(listeners));
@@ -106,6 +108,12 @@ node_pool(node_pool_pointer self, std::vector<remote_node> nodes,
       return sum;
     },
   };
+}
+
+scoring_service_actor spawn_node_pool(caf::actor_system& sys,
+                                      std::vector<remote_node> nodes,
+                                      config settings) {
+  return sys.spawn(node_pool, std::move(nodes), settings);
 }
 
 } // namespace grader

@@ -26,6 +26,9 @@ void add_score_command(CLI::App& app, int& result);
 /// Adds `grader judge`, the built-in judge as an HTTP server.
 void add_judge_command(CLI::App& app, int& result);
 
+/// Adds `grader node`, a scoring service for clients on other machines.
+void add_node_command(CLI::App& app, int& result);
+
 /// Adds `grader bench`, which measures `grader score` against `grader
 /// judge` on generated batches, and the LLM gateway's own cost.
 void add_bench_command(CLI::App& app, int& result);

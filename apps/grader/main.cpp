@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   int result = grader::app::exit_internal_error;
   grader::app::add_score_command(app, result);
   grader::app::add_judge_command(app, result);
+  grader::app::add_node_command(app, result);
   grader::app::add_bench_command(app, result);
   // A config file and the environment supply defaults for `grader score`,
   // put in front of the user's arguments.

@@ -34,10 +34,13 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/journal_listener.hpp"
+#include "actors/node_pool.hpp"
 #include "actors/registration.hpp"
 #include "actors/scoring_service.hpp"
 #include "apps/grader/commands.hpp"
 #include "apps/grader/exit_watchdog.hpp"
+#include "apps/grader/llm_options.hpp"
+#include "apps/grader/node_network.hpp"
 #include "apps/grader/output_file.hpp"
 #include "apps/grader/progress_display.hpp"
 #include "apps/grader/signal_watch.hpp"
@@ -73,19 +76,11 @@ struct score_options {
   uint32_t max_live_scorers = 0;
   std::string priority = "interactive";
   bool no_explain = false;
-  // The LLM; without a URL, the built-in judge answers in-process.
-  std::string llm_url;
-  std::string model = "gpt-4o-mini";
-  std::string api_key_env = "OPENAI_API_KEY";
-  uint32_t concurrency = 64;
-  uint32_t rpm = 0;
-  uint32_t tpm = 0;
-  uint32_t retries = 3;
-  uint32_t llm_timeout_ms = 20'000;
-  std::string ca_file;
-  bool insecure = false;
-  uint64_t token_budget = 0;
-  scoring::answer_limits answer_limits;
+  // How answers are judged, shared with `grader node`.
+  llm_options llm;
+  // `HOST:PORT` of the nodes to score on instead of in-process,
+  // comma-separated.
+  std::string remote;
   std::string format = "json";
   std::string progress = "auto";
   bool quiet = false;
@@ -102,59 +97,6 @@ struct score_options {
   // The most items a batch may have (see read_batch).
   uint64_t max_answers = default_max_answers;
 };
-
-std::string from_environment(const char* name) {
-  auto* value = std::getenv(name);
-  return value != nullptr ? value : "";
-}
-
-// Checks the LLM options; returns false after complaining. Messages quote
-// the URL and the model only escaped, and never the API key.
-bool check_llm_options(const score_options& opts) {
-  if (net::detail::has_control_character(opts.model)) {
-    complain("the model name '" + net::detail::printable(opts.model)
-             + "' contains a control character");
-    return false;
-  }
-  if (!opts.llm_url.empty()) {
-    auto shown = net::displayed_url(opts.llm_url);
-    if (opts.llm_url.find("://") == std::string::npos) {
-      complain("the LLM URL '" + shown
-               + "' needs a scheme: http:// or https://");
-      return false;
-    }
-    auto url = net::parse_url(opts.llm_url);
-    if (auto* problem = std::get_if<std::string>(&url)) {
-      complain("the LLM URL '" + shown + "' is invalid: " + *problem);
-      return false;
-    }
-    // A CR or LF would end the Authorization header and start another.
-    if (net::detail::has_control_character(
-          from_environment(opts.api_key_env.c_str()))) {
-      complain("the API key in " + net::detail::printable(opts.api_key_env)
-               + " contains a control character");
-      return false;
-    }
-  }
-  if (opts.insecure)
-    std::cerr << "grader: warning: --insecure: the LLM endpoint's TLS "
-                 "certificate is NOT checked\n";
-  return true;
-}
-
-std::shared_ptr<net::chat_backend> make_backend(const score_options& opts) {
-  if (opts.llm_url.empty())
-    return nullptr;
-  net::openai_settings endpoint;
-  endpoint.base_url = opts.llm_url;
-  endpoint.model = opts.model;
-  endpoint.api_key = from_environment(opts.api_key_env.c_str());
-  net::http_client_options http;
-  http.max_connections_per_host = opts.concurrency;
-  http.ca_file = opts.ca_file;
-  http.verify_peer = !opts.insecure;
-  return net::make_openai_backend(std::move(endpoint), std::move(http));
-}
 
 // How a message names an input path.
 std::string input_name(const std::string& path) {
@@ -346,7 +288,7 @@ void print_summary(const batch_result& x) {
 }
 
 int run_score(score_options opts) {
-  if (!check_llm_options(opts))
+  if (!check_llm_options(opts.llm))
     return exit_bad_input;
   // From here on a signal ends the process (exit 130), or once the batch
   // runs, cancels it.
@@ -374,19 +316,15 @@ int run_score(score_options opts) {
   batch.options.explain = !opts.no_explain;
 
   config settings;
-  settings.max_in_flight = opts.concurrency;
-  settings.requests_per_minute = opts.rpm;
-  settings.tokens_per_minute = opts.tpm;
-  settings.retries = opts.retries;
-  settings.llm_timeout = std::chrono::milliseconds{opts.llm_timeout_ms};
-  settings.token_budget = opts.token_budget;
-  settings.answer_limits = opts.answer_limits;
+  apply_llm_options(opts.llm, settings);
   settings.verbose = opts.verbose;
   auto deadline = opts.deadline_ms > 0
                     ? std::chrono::milliseconds{opts.deadline_ms}
                     : settings.deadline;
   caf::actor_system_config cfg;
   register_message_types(cfg);
+  if (!opts.remote.empty())
+    configure_node_network(cfg);
   cfg.set("scheduler.max-threads",
           static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   exit_watchdog watchdog;
@@ -408,7 +346,17 @@ int run_score(score_options opts) {
                      || (opts.progress == "auto" && display.terminal));
   if (display.draw)
     listeners.push_back(spawn_progress_display(sys, display));
-  auto service = spawn_scoring_service(sys, settings, make_backend(opts));
+  scoring_service_actor service;
+  if (opts.remote.empty()) {
+    service = spawn_scoring_service(sys, settings, make_backend(opts.llm));
+  } else {
+    auto nodes = connect_nodes(sys, opts.remote);
+    if (nodes.empty()) {
+      complain("no node could be reached (--remote)");
+      return exit_bad_input;
+    }
+    service = spawn_node_pool(sys, std::move(nodes), settings);
+  }
   auto session_id = batch.session_id;
   signals.on_cancel([service, session_id] {
     caf::anon_send(service, cancel_atom_v, session_id);
@@ -549,88 +497,10 @@ void add_score_command(CLI::App& app, int& result) {
                 "Score one answer at a time (the benchmark baseline)");
   cmd->add_flag("--no-explain", opts->no_explain,
                 "Do not write an explanation for each answer");
-  auto* llm = "LLM";
-  cmd
-    ->add_option("--llm-url", opts->llm_url,
-                 "OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 "
-                 "(env GRADER_LLM_URL, then OPENAI_BASE_URL); without one "
-                 "the built-in judge answers in-process")
-    ->group(llm);
-  cmd
-    ->add_option("--model", opts->model,
-                 "Model name (env GRADER_MODEL; default gpt-4o-mini)")
-    ->group(llm);
-  cmd
-    ->add_option("--api-key-env", opts->api_key_env,
-                 "Environment variable holding the API key")
-    ->capture_default_str()
-    ->group(llm);
-  cmd
-    ->add_option("--concurrency", opts->concurrency,
-                 "Most LLM calls in flight at once")
-    ->capture_default_str()
-    ->check(CLI::Range(1u, 4096u))
-    ->group(llm);
-  cmd->add_option("--rpm", opts->rpm, "LLM requests per minute (0: no limit)")
-    ->capture_default_str()
-    ->group(llm);
-  cmd->add_option("--tpm", opts->tpm, "LLM tokens per minute (0: no limit)")
-    ->capture_default_str()
-    ->group(llm);
-  cmd
-    ->add_option("--retries", opts->retries,
-                 "Extra attempts for a call that failed transiently")
-    ->capture_default_str()
-    ->check(CLI::Range(0u, 20u))
-    ->group(llm);
-  cmd
-    ->add_option("--llm-timeout-ms", opts->llm_timeout_ms,
-                 "Time one LLM call may take")
-    ->capture_default_str()
-    ->check(CLI::PositiveNumber)
-    ->group(llm);
-  cmd
-    ->add_option("--ca-file", opts->ca_file,
-                 "PEM file of extra trusted certificates for HTTPS")
-    ->check(CLI::ExistingFile)
-    ->group(llm);
-  cmd
-    ->add_option("--token-budget", opts->token_budget,
-                 "No new LLM call once this many tokens are spent; the "
-                 "remaining answers fall back to rules (0: no budget)")
-    ->capture_default_str()
-    ->group(llm);
-  auto* limits = "Limits";
-  cmd
-    ->add_option("--max-answer-bytes", opts->answer_limits.max_answer_bytes,
-                 "Longest user_answer scored; a longer one is an invalid "
-                 "answer")
-    ->capture_default_str()
-    ->check(CLI::PositiveNumber)
-    ->group(limits);
-  cmd
-    ->add_option("--max-keywords", opts->answer_limits.max_keywords,
-                 "Most correct_keywords of one answer")
-    ->capture_default_str()
-    ->check(CLI::PositiveNumber)
-    ->group(limits);
-  cmd
-    ->add_option("--max-keyword-bytes", opts->answer_limits.max_keyword_bytes,
-                 "Longest keyword")
-    ->capture_default_str()
-    ->check(CLI::PositiveNumber)
-    ->group(limits);
-  cmd
-    ->add_option("--max-correct-answer-bytes",
-                 opts->answer_limits.max_correct_answer_bytes,
-                 "Longest correct_answer")
-    ->capture_default_str()
-    ->check(CLI::PositiveNumber)
-    ->group(limits);
-  cmd
-    ->add_flag("--insecure", opts->insecure,
-               "Do not check the endpoint's TLS certificate (unsafe)")
-    ->group(llm);
+  add_llm_options(*cmd, opts->llm);
+  cmd->add_option("--remote", opts->remote,
+                  "Score on these nodes (`grader node`) instead of "
+                  "in-process: HOST:PORT, comma-separated");
   cmd->footer("Exit codes: 0 every answer scored, 2 unusable input or "
               "options, 3 some answers failed (listed under \"failures\"), "
               "130 cancelled by Ctrl-C or SIGTERM (the result so far is "

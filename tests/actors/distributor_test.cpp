@@ -43,8 +43,7 @@ batch_request hanging_batch(size_t n) {
 
 scoring_service_actor spawn_pool(caf::actor_system& sys,
                                  std::vector<remote_node> nodes) {
-  return sys.spawn(node_pool, std::move(nodes),
-                   std::chrono::milliseconds{20'000});
+  return spawn_node_pool(sys, std::move(nodes));
 }
 
 // Receives `n` events on `listener`, failing the test after 5 s without one.

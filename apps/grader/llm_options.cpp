@@ -1,0 +1,168 @@
+#include "apps/grader/llm_options.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <variant>
+
+#include "net/chat_backend.hpp"
+#include "net/detail/printable.hpp"
+#include "net/openai_backend.hpp"
+#include "net/url.hpp"
+
+namespace grader::app {
+
+namespace {
+
+std::string from_environment(const char* name) {
+  auto* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+void complain(const std::string& what) {
+  std::cerr << "grader: " << what << '\n';
+}
+
+} // namespace
+
+bool check_llm_options(const llm_options& opts) {
+  if (net::detail::has_control_character(opts.model)) {
+    complain("the model name '" + net::detail::printable(opts.model)
+             + "' contains a control character");
+    return false;
+  }
+  if (!opts.llm_url.empty()) {
+    auto shown = net::displayed_url(opts.llm_url);
+    if (opts.llm_url.find("://") == std::string::npos) {
+      complain("the LLM URL '" + shown
+               + "' needs a scheme: http:// or https://");
+      return false;
+    }
+    auto url = net::parse_url(opts.llm_url);
+    if (auto* problem = std::get_if<std::string>(&url)) {
+      complain("the LLM URL '" + shown + "' is invalid: " + *problem);
+      return false;
+    }
+    // A CR or LF would end the Authorization header and start another.
+    if (net::detail::has_control_character(
+          from_environment(opts.api_key_env.c_str()))) {
+      complain("the API key in " + net::detail::printable(opts.api_key_env)
+               + " contains a control character");
+      return false;
+    }
+  }
+  if (opts.insecure)
+    std::cerr << "grader: warning: --insecure: the LLM endpoint's TLS "
+                 "certificate is NOT checked\n";
+  return true;
+}
+
+std::shared_ptr<net::chat_backend> make_backend(const llm_options& opts) {
+  if (opts.llm_url.empty())
+    return nullptr;
+  net::openai_settings endpoint;
+  endpoint.base_url = opts.llm_url;
+  endpoint.model = opts.model;
+  endpoint.api_key = from_environment(opts.api_key_env.c_str());
+  net::http_client_options http;
+  http.max_connections_per_host = opts.concurrency;
+  http.ca_file = opts.ca_file;
+  http.verify_peer = !opts.insecure;
+  return net::make_openai_backend(std::move(endpoint), std::move(http));
+}
+
+void apply_llm_options(const llm_options& opts, config& settings) {
+  settings.max_in_flight = opts.concurrency;
+  settings.requests_per_minute = opts.rpm;
+  settings.tokens_per_minute = opts.tpm;
+  settings.retries = opts.retries;
+  settings.llm_timeout = std::chrono::milliseconds{opts.llm_timeout_ms};
+  settings.token_budget = opts.token_budget;
+  settings.answer_limits = opts.answer_limits;
+}
+
+void add_llm_options(CLI::App& cmd, llm_options& opts) {
+  auto* llm = "LLM";
+  cmd
+    .add_option("--llm-url", opts.llm_url,
+                "OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 "
+                "(env GRADER_LLM_URL, then OPENAI_BASE_URL); without one "
+                "the built-in judge answers in-process")
+    ->group(llm);
+  cmd
+    .add_option("--model", opts.model,
+                "Model name (env GRADER_MODEL; default gpt-4o-mini)")
+    ->group(llm);
+  cmd
+    .add_option("--api-key-env", opts.api_key_env,
+                "Environment variable holding the API key")
+    ->capture_default_str()
+    ->group(llm);
+  cmd
+    .add_option("--concurrency", opts.concurrency,
+                "Most LLM calls in flight at once")
+    ->capture_default_str()
+    ->check(CLI::Range(1u, 4096u))
+    ->group(llm);
+  cmd.add_option("--rpm", opts.rpm, "LLM requests per minute (0: no limit)")
+    ->capture_default_str()
+    ->group(llm);
+  cmd.add_option("--tpm", opts.tpm, "LLM tokens per minute (0: no limit)")
+    ->capture_default_str()
+    ->group(llm);
+  cmd
+    .add_option("--retries", opts.retries,
+                "Extra attempts for a call that failed transiently")
+    ->capture_default_str()
+    ->check(CLI::Range(0u, 20u))
+    ->group(llm);
+  cmd
+    .add_option("--llm-timeout-ms", opts.llm_timeout_ms,
+                "Time one LLM call may take")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(llm);
+  cmd
+    .add_option("--ca-file", opts.ca_file,
+                "PEM file of extra trusted certificates for HTTPS")
+    ->check(CLI::ExistingFile)
+    ->group(llm);
+  cmd
+    .add_option("--token-budget", opts.token_budget,
+                "No new LLM call once this many tokens are spent; the "
+                "remaining answers fall back to rules (0: no budget)")
+    ->capture_default_str()
+    ->group(llm);
+  auto* limits = "Limits";
+  cmd
+    .add_option("--max-answer-bytes", opts.answer_limits.max_answer_bytes,
+                "Longest user_answer scored; a longer one is an invalid "
+                "answer")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(limits);
+  cmd
+    .add_option("--max-keywords", opts.answer_limits.max_keywords,
+                "Most correct_keywords of one answer")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(limits);
+  cmd
+    .add_option("--max-keyword-bytes", opts.answer_limits.max_keyword_bytes,
+                "Longest keyword")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(limits);
+  cmd
+    .add_option("--max-correct-answer-bytes",
+                opts.answer_limits.max_correct_answer_bytes,
+                "Longest correct_answer")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber)
+    ->group(limits);
+  cmd
+    .add_flag("--insecure", opts.insecure,
+              "Do not check the endpoint's TLS certificate (unsafe)")
+    ->group(llm);
+}
+
+} // namespace grader::app

@@ -1,0 +1,104 @@
+// `grader node`: publishes a scoring service on CAF's network layer, for
+// `grader score --remote` and for host applications on other machines,
+// until SIGINT or SIGTERM.
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <pthread.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "actors/registration.hpp"
+#include "actors/scoring_service.hpp"
+#include "apps/grader/commands.hpp"
+#include "apps/grader/llm_options.hpp"
+#include "apps/grader/node_network.hpp"
+#include "apps/grader/output_file.hpp"
+#include "scoring/display_text.hpp"
+
+namespace grader::app {
+
+namespace {
+
+struct node_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  std::string port_file;
+  bool verbose = false;
+  llm_options llm;
+};
+
+int run_node(const node_options& opts) {
+  if (!check_llm_options(opts.llm))
+    return exit_bad_input;
+  // Blocked before CAF starts its threads, which inherit the mask, so that
+  // only sigwait below sees the signals.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  caf::actor_system_config cfg;
+  register_message_types(cfg);
+  configure_node_network(cfg);
+  caf::actor_system sys{cfg};
+  config settings;
+  apply_llm_options(opts.llm, settings);
+  settings.verbose = opts.verbose;
+  auto service = spawn_scoring_service(sys, settings, make_backend(opts.llm));
+  auto shown_host = scoring::escape_for_display(opts.host, 80);
+  auto port = sys.middleman().publish(service, opts.port, opts.host.c_str(),
+                                      true);
+  if (!port) {
+    std::cerr << "grader: cannot listen on " << shown_host << ':' << opts.port
+              << ": " << sys.render(port.error()) << '\n';
+    caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+    return exit_bad_input;
+  }
+  std::cerr << "grader node listening on " << shown_host << ':' << *port
+            << " (concurrency " << settings.max_in_flight << ")\n";
+  // Whole or absent, so a waiting script never reads half a port.
+  if (!opts.port_file.empty()) {
+    auto error = write_file_atomically(opts.port_file,
+                                       std::to_string(*port) + '\n');
+    if (!error.empty()) {
+      std::cerr << "grader: " << error << '\n';
+      caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+      return exit_internal_error;
+    }
+  }
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  // No new client; the batches under way end with the service, and their
+  // clients give the answers to other nodes.
+  sys.middleman().unpublish(service, *port);
+  caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+  std::cerr << "grader node stopped\n";
+  return exit_ok;
+}
+
+} // namespace
+
+void add_node_command(CLI::App& app, int& result) {
+  auto opts = std::make_shared<node_options>();
+  auto* cmd = app.add_subcommand(
+    "node", "Publish a scoring service for `grader score --remote` and for "
+            "host applications on other machines, until Ctrl-C.");
+  cmd->add_option("--host", opts->host, "Address to listen on")
+    ->capture_default_str();
+  cmd->add_option("--port", opts->port, "Port; 0 picks a free one")
+    ->capture_default_str();
+  cmd->add_option("--port-file", opts->port_file,
+                  "Write the port to this file once listening");
+  cmd->add_flag("--verbose", opts->verbose,
+                "Log batch, circuit-breaker and rate-limit events on stderr");
+  add_llm_options(*cmd, opts->llm);
+  cmd->callback([opts, &result] { result = run_node(*opts); });
+}
+
+} // namespace grader::app

@@ -1,0 +1,161 @@
+// `grader node` as real processes over 127.0.0.1, and `grader score
+// --remote` spreading a batch over them through CAF's network layer.
+
+#include <csignal>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/fixtures/child_process.hpp"
+#include "tests/fixtures/http_test_support.hpp"
+
+using nlohmann::json;
+
+using grader::test::child_process;
+using grader::test::judge_run;
+using grader::test::slurp;
+using grader::test::wait_for_port_file;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A `grader node` judging through the judge of `run`.
+struct node_process {
+  std::unique_ptr<child_process> process;
+  unsigned port = 0;
+  std::string err_file;
+
+  node_process(judge_run& run, const std::string& name,
+               const std::string& concurrency) {
+    auto port_file = (run.dir / (name + ".port")).string();
+    err_file = (run.dir / (name + ".err")).string();
+    process = std::make_unique<child_process>(
+      GRADER_BINARY,
+      std::vector<std::string>{"node", "--port-file", port_file, "--llm-url",
+                               run.url(), "--api-key-env", "NO_SUCH_KEY",
+                               "--concurrency", concurrency},
+      err_file);
+    port = wait_for_port_file(port_file);
+    REQUIRE(port > 0);
+  }
+
+  std::string address() const {
+    return "127.0.0.1:" + std::to_string(port);
+  }
+};
+
+// `n` short answers, each needing a score and an explanation call.
+std::string write_short_answers(judge_run& run, size_t n) {
+  json answers = json::array();
+  for (size_t i = 0; i < n; ++i)
+    answers.push_back({{"answer_id", "a" + std::to_string(i)},
+                       {"user_id", "u" + std::to_string(i)},
+                       {"question_id", "photosynthesis"},
+                       {"question_type", "short_answer"},
+                       {"user_answer", "Plants use sunlight and carbon "
+                                       "dioxide to make glucose, answer "
+                                         + std::to_string(i)},
+                       {"correct_keywords", {"sunlight", "glucose"}}});
+  auto path = (run.dir / "short.json").string();
+  std::ofstream{path} << json{{"session_id", "spread"}, {"answers", answers}};
+  return path;
+}
+
+// Every answer of `n` graded by the LLM, in input order, none failed.
+void check_all_graded_by_llm(const json& out, size_t n) {
+  REQUIRE(out["results"].size() == n);
+  CHECK(out["failures"].empty());
+  for (size_t i = 0; i < n; ++i) {
+    CHECK(out["results"][i]["index"] == i);
+    CHECK(out["results"][i]["graded_by"] == "llm");
+  }
+}
+
+} // namespace
+
+TEST_CASE("grader score --remote scores on two grader node processes what "
+          "it scores in-process",
+          "[apps][llm]") {
+  judge_run run;
+  node_process a{run, "a", "4"};
+  node_process b{run, "b", "8"};
+  auto batch = GRADER_SOURCE_DIR "/examples/mixed.json";
+  REQUIRE(run.grader("score --remote " + a.address() + "," + b.address() + " "
+                     + batch)
+          == 0);
+  auto remote = json::parse(run.out());
+  REQUIRE(run.grader("score --llm-url " + run.url() + " " + batch) == 0);
+  auto local = json::parse(run.out());
+  CHECK(remote["batch_stats"] == local["batch_stats"]);
+  REQUIRE(remote["results"].size() == local["results"].size());
+  for (size_t i = 0; i < local["results"].size(); ++i) {
+    CHECK(remote["results"][i]["index"] == i);
+    CHECK(remote["results"][i]["score"] == local["results"][i]["score"]);
+    CHECK(remote["results"][i]["graded_by"]
+          == local["results"][i]["graded_by"]);
+  }
+  CHECK(remote["metrics"]["llm_calls"] == local["metrics"]["llm_calls"]);
+  CHECK(remote["metrics"]["llm"] == "gpt-4o-mini at " + run.url());
+  CHECK(a.process->stop() == 0);
+  CHECK(b.process->stop() == 0);
+  CHECK_THAT(slurp(a.err_file),
+             Catch::Contains("grader node listening on "
+                             "127.0.0.1:"
+                             + std::to_string(a.port) + " (concurrency 4)"));
+}
+
+TEST_CASE("grader score --remote loses no answer when a node dies or hangs "
+          "mid-batch",
+          "[apps][llm]") {
+  judge_run run{{"--latency-ms", "50"}};
+  node_process doomed{run, "doomed", "4"};
+  node_process survivor{run, "survivor", "4"};
+  auto batch = write_short_answers(run, 60);
+  auto out = (run.dir / "result.json").string();
+  child_process score{GRADER_BINARY,
+                      {"score", "--verbose", "--remote",
+                       doomed.address() + "," + survivor.address(), batch, "-o",
+                       out},
+                      (run.dir / "score.err").string()};
+  REQUIRE(run.wait_for_requests());
+  SECTION("SIGKILL") {
+    doomed.process->signal(SIGKILL);
+  }
+  SECTION("SIGSTOP: heartbeats find it within 3 s") {
+    doomed.process->signal(SIGSTOP);
+  }
+  REQUIRE(score.exited_within(20s));
+  CHECK(score.wait() == 0);
+  check_all_graded_by_llm(json::parse(slurp(out)), 60);
+  CHECK_THAT(slurp((run.dir / "score.err").string()),
+             Catch::Contains("lost node " + doomed.address()));
+  doomed.process->signal(SIGKILL);
+}
+
+TEST_CASE("grader score --remote skips a node it cannot reach and exits 2 "
+          "when it reaches none",
+          "[apps][llm]") {
+  judge_run run;
+  node_process up{run, "up", "4"};
+  auto nobody = "127.0.0.1:" + std::to_string(grader::test::free_port());
+  auto batch = GRADER_SOURCE_DIR "/examples/mixed.json";
+  SECTION("one node up: the batch is scored there") {
+    CHECK(
+      run.grader("score --remote " + nobody + "," + up.address() + " " + batch)
+      == 0);
+    CHECK_THAT(run.err(), Catch::Contains("cannot reach node " + nobody));
+    CHECK(json::parse(run.out())["failures"].empty());
+  }
+  SECTION("none up: one clear line, exit 2") {
+    CHECK(run.grader("score --remote " + nobody + " " + batch) == 2);
+    CHECK_THAT(run.err(), Catch::Contains("no node could be reached"));
+    CHECK(run.out().empty());
+  }
+  SECTION("not HOST:PORT") {
+    CHECK(run.grader("score --remote 127.0.0.1 " + std::string{batch}) == 2);
+    CHECK_THAT(run.err(), Catch::Contains("'127.0.0.1' is not HOST:PORT"));
+  }
+}
