@@ -90,7 +90,11 @@ using scoring_service_actor = caf::typed_actor<
   caf::replies_to<stats_atom>::with<llm_stats>,
   // Replies with the most LLM calls it keeps in flight (its share of the
   // work when it is one of several nodes).
-  caf::replies_to<capacity_atom>::with<uint32_t>>;
+  caf::replies_to<capacity_atom>::with<uint32_t>,
+  // A client on another node (its node pool) starts using the service,
+  // which monitors it: when it goes, the batches sent from its node end and
+  // their LLM calls are dropped.
+  caf::reacts_to<client_atom, caf::actor>>;
 
 /// Scores one batch on the scoring services of other nodes (see
 /// actors/distributor.hpp), replies exactly once, then quits.

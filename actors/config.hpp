@@ -62,6 +62,9 @@ struct config {
   uint32_t cache_entries = 4096;
   /// Whether to write the operator log on stderr (see actors/log.hpp).
   bool verbose = false;
+  /// Whether the service writes a line on stderr as a client on another
+  /// node comes and goes (`grader node`), verbose or not.
+  bool log_clients = false;
   /// What judges answers, for the batch metrics; the service fills it in
   /// from its backend.
   std::string llm_name;

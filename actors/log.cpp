@@ -7,8 +7,11 @@ namespace grader {
 
 void log_line(const config& settings, std::string_view subject,
               std::string_view text) {
-  if (!settings.verbose)
-    return;
+  if (settings.verbose)
+    write_log_line(subject, text);
+}
+
+void write_log_line(std::string_view subject, std::string_view text) {
   std::string line = "grader: ";
   line += subject;
   line += ' ';

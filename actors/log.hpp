@@ -19,4 +19,7 @@ namespace grader {
 void log_line(const config& settings, std::string_view subject,
               std::string_view text);
 
+/// The same line, whatever `verbose` says.
+void write_log_line(std::string_view subject, std::string_view text);
+
 } // namespace grader

@@ -38,6 +38,9 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
   st.nodes = std::move(nodes);
   st.settings = settings;
   st.random.seed(std::random_device{}());
+  // The nodes end this client's batches should it go.
+  for (const auto& node : st.nodes)
+    self->send(node.service, client_atom_v, caf::actor_cast<caf::actor>(self));
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& running = self->state.running;
     for (auto i = running.begin(); i != running.end();)
@@ -101,6 +104,8 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
             [done](const caf::error&) mutable { done(); });
       return promise;
     },
+    // Its nodes follow its own clients (see above).
+    [=](client_atom, const caf::actor&) {},
     [=](capacity_atom) {
       uint32_t sum = 0;
       for (const auto& node : self->state.nodes)

@@ -8,6 +8,7 @@
 
 #include "actors/batch_coordinator.hpp"
 #include "actors/llm_gateway.hpp"
+#include "actors/log.hpp"
 #include "net/chat_backend.hpp"
 #include "net/judge_backend.hpp"
 
@@ -27,17 +28,35 @@ scoring_service(scoring_service_pointer self, config settings,
   st.make_scorer = make_scorer
                      ? std::move(make_scorer)
                      : scorers_using(st.gateway, settings.answer_limits);
-  // A coordinator ends with its batch: forget it.
+  // A coordinator ends with its batch: forget it. A client that goes
+  // (its process ended, its connection broke) takes its batches with it.
   self->set_down_handler([=](caf::down_msg& msg) {
-    auto& running = self->state.running;
+    auto& st = self->state;
+    if (auto client = st.clients.find(msg.source); client != st.clients.end()) {
+      auto from = client->second;
+      st.clients.erase(client);
+      size_t ended = 0;
+      for (auto& [session_id, batch] : st.running)
+        if (batch.from == from) {
+          self->send_exit(batch.coordinator, caf::exit_reason::user_shutdown);
+          ++ended;
+        }
+      if (st.settings.log_clients)
+        write_log_line("node", "client " + caf::to_string(from)
+                                 + " disconnected; " + std::to_string(ended)
+                                 + " of its batches end");
+      return;
+    }
+    auto& running = st.running;
     for (auto i = running.begin(); i != running.end();)
-      i = i->second.address() == msg.source ? running.erase(i) : std::next(i);
+      i = i->second.coordinator.address() == msg.source ? running.erase(i)
+                                                        : std::next(i);
   });
   // Its batches end with it: a host that stops grader mid-batch must not
   // wait for their deadlines.
   self->set_exit_handler([=](caf::exit_msg& msg) {
-    for (auto& [session_id, coordinator] : self->state.running)
-      self->send_exit(coordinator, msg.reason);
+    for (auto& [session_id, batch] : self->state.running)
+      self->send_exit(batch.coordinator, msg.reason);
     self->quit(msg.reason);
   });
   auto start_batch = [=](batch_request& batch, progress_listeners& listeners) {
@@ -47,7 +66,11 @@ scoring_service(scoring_service_pointer self, config settings,
     // while costly answers occupy every scheduler thread.
     auto coordinator = self->spawn<caf::monitored + caf::detached>(
       batch_coordinator, st.settings, st.make_scorer);
-    st.running.emplace(batch.session_id, coordinator);
+    auto sender = self->current_sender();
+    st.running.emplace(batch.session_id,
+                       scoring_service_state::running_batch{
+                         coordinator,
+                         sender ? sender->node() : caf::node_id{}});
     return self->delegate(coordinator, score_atom_v, std::move(batch),
                           std::move(listeners));
   };
@@ -65,12 +88,22 @@ scoring_service(scoring_service_pointer self, config settings,
         return;
       auto range = self->state.running.equal_range(session_id);
       for (auto i = range.first; i != range.second; ++i)
-        self->send(i->second, cancel_atom_v);
+        self->send(i->second.coordinator, cancel_atom_v);
     },
     [=](stats_atom) {
       return self->delegate(self->state.gateway, stats_atom_v);
     },
     [=](capacity_atom) { return self->state.settings.max_in_flight; },
+    [=](client_atom, const caf::actor& client) {
+      auto& st = self->state;
+      if (!client
+          || !st.clients.emplace(client.address(), client.node()).second)
+        return;
+      self->monitor(client);
+      if (st.settings.log_clients)
+        write_log_line("node", "client " + caf::to_string(client.node())
+                                 + " connected");
+    },
   };
 }
 

@@ -5,7 +5,9 @@
 #include <memory>
 #include <string>
 
+#include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
+#include <caf/node_id.hpp>
 
 #include "actors/actors.hpp"
 #include "actors/config.hpp"
@@ -30,10 +32,17 @@ struct scoring_service_state {
   scorer_factory make_scorer;
   /// Batches received so far.
   uint64_t batches = 0;
-  /// Coordinators at work, by session id (empty when the batch came
-  /// without one), so a requester can cancel its batch and the service
-  /// can end them all when it ends.
-  std::multimap<std::string, batch_coordinator_actor> running;
+  /// A batch at work: its coordinator, and the node it came from.
+  struct running_batch {
+    batch_coordinator_actor coordinator;
+    caf::node_id from;
+  };
+  /// Batches at work, by session id (empty when the batch came without
+  /// one), so a requester can cancel its batch, a client that goes takes
+  /// its batches with it, and the service can end them all when it ends.
+  std::multimap<std::string, running_batch> running;
+  /// Clients on other nodes, monitored, by address.
+  std::map<caf::actor_addr, caf::node_id> clients;
 };
 
 using scoring_service_pointer

@@ -70,4 +70,7 @@ CAF_ADD_ATOM(grader, grader, flush_atom, "flush")
 /// Ask a scoring service how many LLM calls it keeps in flight.
 CAF_ADD_ATOM(grader, grader, capacity_atom, "capacity")
 
+/// A client on another node starts using a scoring service.
+CAF_ADD_ATOM(grader, grader, client_atom, "client")
+
 CAF_END_TYPE_ID_BLOCK(grader)

@@ -50,6 +50,7 @@ int run_node(const node_options& opts) {
   config settings;
   apply_llm_options(opts.llm, settings);
   settings.verbose = opts.verbose;
+  settings.log_clients = true;
   auto service = spawn_scoring_service(sys, settings, make_backend(opts.llm));
   auto shown_host = scoring::escape_for_display(opts.host, 80);
   auto port = sys.middleman().publish(service, opts.port, opts.host.c_str(),

@@ -184,6 +184,7 @@ TEST_CASE("node pool takes an answer that comes back twice once", "[actors]") {
       [=](cancel_atom, const std::string&) {},
       [=](stats_atom) { return llm_stats{}; },
       [=](capacity_atom) { return uint32_t{8}; },
+      [=](client_atom, const caf::actor&) {},
     };
   });
   auto pool = spawn_pool(ts.sys, {{twice, 8, "twice:1"}});

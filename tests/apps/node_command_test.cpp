@@ -159,3 +159,36 @@ TEST_CASE("grader score --remote skips a node it cannot reach and exits 2 "
     CHECK_THAT(run.err(), Catch::Contains("'127.0.0.1' is not HOST:PORT"));
   }
 }
+
+TEST_CASE("grader node tells of clients coming and going, and ends the "
+          "batches of one that vanishes",
+          "[apps][llm]") {
+  judge_run run{{"--latency-ms", "200"}};
+  node_process node{run, "node", "4"};
+  auto batch = write_short_answers(run, 40);
+  child_process score{GRADER_BINARY,
+                      {"score", "--remote", node.address(), batch},
+                      (run.dir / "score.err").string(),
+                      (run.dir / "score.out").string()};
+  REQUIRE(run.wait_for_requests());
+  score.signal(SIGKILL);
+  score.wait();
+  // Heartbeats tell the node within the connection timeout.
+  std::string log;
+  for (int i = 0; i < 100; ++i) {
+    log = slurp(node.err_file);
+    if (log.find("disconnected") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  CHECK_THAT(log, Catch::Contains(" connected\n"));
+  // Its two chunks: one being scored, one queued behind it.
+  CHECK_THAT(log, Catch::Contains("disconnected; 2 of its batches end"));
+  // No call goes out for it any more: what was in flight ends within the
+  // judge's 200 ms, and nothing follows.
+  std::this_thread::sleep_for(300ms);
+  auto before = run.stats()["requests"].get<int>();
+  std::this_thread::sleep_for(600ms);
+  CHECK(run.stats()["requests"].get<int>() == before + 1);
+  CHECK(node.process->stop() == 0);
+}
