@@ -94,7 +94,12 @@ using scoring_service_actor = caf::typed_actor<
   // A client on another node (its node pool) starts using the service,
   // which monitors it: when it goes, the batches sent from its node end and
   // their LLM calls are dropped.
-  caf::reacts_to<client_atom, caf::actor>>;
+  caf::reacts_to<client_atom, caf::actor>,
+  // Takes no new batch from now on (a new one fails with
+  // ec::node_stopping, and a client gives it to another node) and replies,
+  // with how many there were, once the batches under way have ended
+  // (`grader node` stopping).
+  caf::replies_to<drain_atom>::with<uint64_t>>;
 
 /// Scores one batch on the scoring services of other nodes (see
 /// actors/distributor.hpp), replies exactly once, then quits.

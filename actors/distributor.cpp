@@ -139,38 +139,48 @@ std::string lost_nodes_text(const distributor_state& st) {
   return "no node left to score it (lost: " + names + ")";
 }
 
-// The node gets no more work; its unfinished answers go back to the front
-// of the queue, for the others.
+// The chunk is no longer out; returns its answers.
+std::vector<size_t>
+take_back(distributor_state& st,
+          std::map<uint64_t, distributor_state::chunk>::iterator chunk) {
+  auto answers = std::move(chunk->second.answers);
+  --st.chunks_out[chunk->second.node];
+  st.out.erase(chunk);
+  return answers;
+}
+
+// The unsettled of `answers` go first in line for a node, oldest first.
+void requeue(distributor_state& st, std::vector<size_t> answers) {
+  answers.erase(
+    std::remove_if(answers.begin(), answers.end(),
+                   [&](size_t a) { return st.outcomes[a].has_value(); }),
+    answers.end());
+  std::sort(answers.begin(), answers.end());
+  st.waiting.insert(st.waiting.begin() + st.next_waiting, answers.begin(),
+                    answers.end());
+}
+
+// The node gets no more work, and what it has goes to the others.
 void lose_node(distributor_pointer self, size_t n, const char* why) {
   auto& st = self->state;
-  if (!st.usable[n] || st.replied)
+  if (!st.usable[n] && st.chunks_out[n] == 0)
     return;
   st.usable[n] = false;
   std::vector<size_t> again;
   for (auto i = st.out.begin(); i != st.out.end();) {
-    if (i->second.node != n) {
-      ++i;
-      continue;
+    auto next = std::next(i);
+    if (i->second.node == n) {
+      auto answers = take_back(st, i);
+      again.insert(again.end(), answers.begin(), answers.end());
     }
-    for (auto a : i->second.answers)
-      if (!st.outcomes[a])
-        again.push_back(a);
-    i = st.out.erase(i);
+    i = next;
   }
-  st.chunks_out[n] = 0;
+  requeue(st, again);
   log_line(st.settings, "distributor",
            "lost node " + scoring::escape_for_display(st.nodes[n].name, 80)
-             + " (" + why + "); " + std::to_string(again.size())
-             + " unfinished answers go to the other nodes");
-  std::sort(again.begin(), again.end());
-  st.waiting.erase(st.waiting.begin(), st.waiting.begin() + st.next_waiting);
-  st.next_waiting = 0;
-  st.waiting.insert(st.waiting.begin(), again.begin(), again.end());
-  if (std::none_of(st.usable.begin(), st.usable.end(),
-                   [](bool usable) { return usable; })) {
-    fail_unfinished(self, ec::node_lost, lost_nodes_text(st));
-    return;
-  }
+             + " (" + why
+             + "); its unfinished answers go to the other "
+               "nodes");
   hand_out(self);
 }
 
@@ -180,10 +190,7 @@ void on_chunk_done(distributor_pointer self, uint64_t id,
   auto chunk = st.out.find(id);
   if (chunk == st.out.end())
     return; // its node was taken for lost: the answers went elsewhere
-  auto n = chunk->second.node;
-  auto answers = std::move(chunk->second.answers);
-  st.out.erase(chunk);
-  --st.chunks_out[n];
+  auto answers = take_back(st, chunk);
   if (st.llm.empty())
     st.llm = result.metrics.llm;
   for (auto& x : result.results)
@@ -193,14 +200,7 @@ void on_chunk_done(distributor_pointer self, uint64_t id,
   if (st.replied)
     return;
   // A node that left answers out lost them: they go to another.
-  std::vector<size_t> missing;
-  for (auto a : answers)
-    if (!st.outcomes[a])
-      missing.push_back(a);
-  if (!missing.empty()) {
-    st.waiting.insert(st.waiting.begin() + st.next_waiting, missing.begin(),
-                      missing.end());
-  }
+  requeue(st, std::move(answers));
   hand_out(self);
 }
 
@@ -210,13 +210,22 @@ void on_chunk_error(distributor_pointer self, uint64_t id,
   auto chunk = st.out.find(id);
   if (chunk == st.out.end())
     return;
+  auto n = chunk->second.node;
+  // The node is shutting down: it finishes the chunks it has, and this one
+  // goes to another.
+  if (err == ec::node_stopping) {
+    st.usable[n] = false;
+    log_line(st.settings, "distributor",
+             "node " + scoring::escape_for_display(st.nodes[n].name, 80)
+               + " is shutting down; its new work goes to the others");
+    requeue(st, take_back(st, chunk));
+    hand_out(self);
+    return;
+  }
   // The node refused the chunk itself: another would too.
   if (err.category() == caf::atom("grader")) {
-    auto answers = std::move(chunk->second.answers);
-    --st.chunks_out[chunk->second.node];
-    st.out.erase(chunk);
     auto code = static_cast<ec>(err.code());
-    for (auto a : answers)
+    for (auto a : take_back(st, chunk))
       if (!st.outcomes[a] && !st.replied)
         settle(self, a,
                answer_outcome{failure_of(st, a, code, error_text(err))});
@@ -225,7 +234,7 @@ void on_chunk_error(distributor_pointer self, uint64_t id,
     return;
   }
   // No reply in time, or the connection is gone.
-  lose_node(self, chunk->second.node,
+  lose_node(self, n,
             err == caf::sec::request_timeout ? "no reply by the deadline"
                                              : "its reply failed");
 }
@@ -269,9 +278,21 @@ void send_chunk(distributor_pointer self, size_t n,
 }
 
 // Gives every usable node work up to chunks_per_node, the node with the
-// fewest chunks out first.
+// fewest chunks out first. With no node left to take work, the answers
+// waiting fail: only those out on a node that is shutting down may still
+// come back.
 void hand_out(distributor_pointer self) {
   auto& st = self->state;
+  if (std::none_of(st.usable.begin(), st.usable.end(),
+                   [](bool usable) { return usable; })) {
+    auto text = lost_nodes_text(st);
+    for (auto i = st.next_waiting; i < st.waiting.size() && !st.replied; ++i)
+      if (!st.outcomes[st.waiting[i]])
+        settle(
+          self, st.waiting[i],
+          answer_outcome{failure_of(st, st.waiting[i], ec::node_lost, text)});
+    return;
+  }
   for (;;) {
     size_t best = st.nodes.size();
     for (size_t n = 0; n < st.nodes.size(); ++n)

@@ -8,6 +8,7 @@
 #include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "messages/error.hpp"
 #include "scoring/uuid.hpp"
 
 namespace grader {
@@ -45,14 +46,23 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
     auto& running = self->state.running;
     for (auto i = running.begin(); i != running.end();)
       i = i->second.address() == msg.source ? running.erase(i) : std::next(i);
+    auto& st = self->state;
+    if (st.drained && running.empty())
+      st.drained->deliver(st.draining);
   });
   self->set_exit_handler([=](caf::exit_msg& msg) {
     for (auto& [session_id, x] : self->state.running)
       self->send_exit(x, msg.reason);
     self->quit(msg.reason);
   });
-  auto start_batch = [=](batch_request& batch, progress_listeners& listeners) {
+  auto start_batch
+    = [=](batch_request& batch,
+          progress_listeners& listeners) -> caf::result<batch_result> {
     auto& st = self->state;
+    if (st.drained)
+      return caf::make_error(ec::node_stopping,
+                             "the client takes no new batch: it is shutting "
+                             "down");
     // The chunks of a batch share its session id: cancelling it on a node
     // cancels them all.
     if (batch.session_id.empty())
@@ -103,6 +113,17 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
             },
             [done](const caf::error&) mutable { done(); });
       return promise;
+    },
+    [=](drain_atom) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      if (!st.drained) {
+        st.drained = self->make_response_promise<uint64_t>();
+        st.draining = st.running.size();
+      }
+      auto reply = *st.drained;
+      if (st.running.empty())
+        reply.deliver(st.draining);
+      return reply;
     },
     // Its nodes follow its own clients (see above).
     [=](client_atom, const caf::actor&) {},

@@ -9,6 +9,7 @@
 #include "actors/batch_coordinator.hpp"
 #include "actors/llm_gateway.hpp"
 #include "actors/log.hpp"
+#include "messages/error.hpp"
 #include "net/chat_backend.hpp"
 #include "net/judge_backend.hpp"
 
@@ -51,6 +52,8 @@ scoring_service(scoring_service_pointer self, config settings,
     for (auto i = running.begin(); i != running.end();)
       i = i->second.coordinator.address() == msg.source ? running.erase(i)
                                                         : std::next(i);
+    if (st.drained && running.empty())
+      st.drained->deliver(st.draining);
   });
   // Its batches end with it: a host that stops grader mid-batch must not
   // wait for their deadlines.
@@ -59,8 +62,14 @@ scoring_service(scoring_service_pointer self, config settings,
       self->send_exit(batch.coordinator, msg.reason);
     self->quit(msg.reason);
   });
-  auto start_batch = [=](batch_request& batch, progress_listeners& listeners) {
+  auto start_batch
+    = [=](batch_request& batch,
+          progress_listeners& listeners) -> caf::result<batch_result> {
     auto& st = self->state;
+    if (st.drained)
+      return caf::make_error(ec::node_stopping,
+                             "the node takes no new batch: it is shutting "
+                             "down");
     ++st.batches;
     // On a thread of its own, the coordinator keeps its deadline even
     // while costly answers occupy every scheduler thread.
@@ -94,6 +103,17 @@ scoring_service(scoring_service_pointer self, config settings,
       return self->delegate(self->state.gateway, stats_atom_v);
     },
     [=](capacity_atom) { return self->state.settings.max_in_flight; },
+    [=](drain_atom) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      if (!st.drained) {
+        st.drained = self->make_response_promise<uint64_t>();
+        st.draining = st.running.size();
+      }
+      auto reply = *st.drained;
+      if (st.running.empty())
+        reply.deliver(st.draining);
+      return reply;
+    },
     [=](client_atom, const caf::actor& client) {
       auto& st = self->state;
       if (!client

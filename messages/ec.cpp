@@ -30,6 +30,8 @@ std::string to_string(ec x) {
       return "journal_failed";
     case ec::node_lost:
       return "node_lost";
+    case ec::node_stopping:
+      return "node_stopping";
   }
   return "unknown_error";
 }

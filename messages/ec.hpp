@@ -38,6 +38,9 @@ enum class ec : uint8_t {
   /// Every node that could score the answer was lost (died, hung, or did
   /// not reply by the deadline).
   node_lost,
+  /// The service takes no new batch: it is shutting down (a client gives
+  /// the batch to another node).
+  node_stopping,
 };
 
 /// The wire name of an error code (`"invalid_answer"`, ...).

@@ -73,4 +73,7 @@ CAF_ADD_ATOM(grader, grader, capacity_atom, "capacity")
 /// A client on another node starts using a scoring service.
 CAF_ADD_ATOM(grader, grader, client_atom, "client")
 
+/// Take no new batch, and reply once the batches under way have ended.
+CAF_ADD_ATOM(grader, grader, drain_atom, "drain")
+
 CAF_END_TYPE_ID_BLOCK(grader)

@@ -3,15 +3,18 @@
 // until SIGINT or SIGTERM.
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <pthread.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include "actors/registration.hpp"
 #include "actors/scoring_service.hpp"
@@ -75,11 +78,30 @@ int run_node(const node_options& opts) {
   }
   int signal = 0;
   sigwait(&stop_signals, &signal);
-  // No new client; the batches under way end with the service, and their
-  // clients give the answers to other nodes.
+  // No new client, no new batch; the batches under way end by their
+  // deadlines. A second signal ends the node at once: their clients then
+  // give the answers to other nodes.
   sys.middleman().unpublish(service, *port);
+  std::cerr << "grader node stopping: finishing the batches under way "
+               "(signal again to stop at once)\n";
+  std::thread impatient{[stop_signals] {
+    int again = 0;
+    sigwait(&stop_signals, &again);
+    std::cerr << "grader node stopped at once\n";
+    std::_Exit(exit_cancelled);
+  }};
+  impatient.detach();
+  caf::scoped_actor self{sys};
+  self->request(service, caf::infinite, drain_atom_v)
+    .receive(
+      [](uint64_t batches) {
+        std::cerr << "grader node stopped; " << batches
+                  << " batches were finished first\n";
+      },
+      [&](caf::error& err) {
+        std::cerr << "grader node stopped: " << sys.render(err) << '\n';
+      });
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
-  std::cerr << "grader node stopped\n";
   return exit_ok;
 }
 

@@ -185,6 +185,7 @@ TEST_CASE("node pool takes an answer that comes back twice once", "[actors]") {
       [=](stats_atom) { return llm_stats{}; },
       [=](capacity_atom) { return uint32_t{8}; },
       [=](client_atom, const caf::actor&) {},
+      [=](drain_atom) { return uint64_t{0}; },
     };
   });
   auto pool = spawn_pool(ts.sys, {{twice, 8, "twice:1"}});

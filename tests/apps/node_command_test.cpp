@@ -192,3 +192,33 @@ TEST_CASE("grader node tells of clients coming and going, and ends the "
   CHECK(run.stats()["requests"].get<int>() == before + 1);
   CHECK(node.process->stop() == 0);
 }
+
+TEST_CASE("grader node on SIGTERM finishes the batches under way, takes no "
+          "new one, and exits 0",
+          "[apps][llm]") {
+  judge_run run{{"--latency-ms", "50"}};
+  node_process stopping{run, "stopping", "4"};
+  node_process staying{run, "staying", "4"};
+  auto batch = write_short_answers(run, 60);
+  auto out = (run.dir / "result.json").string();
+  child_process score{GRADER_BINARY,
+                      {"score", "--verbose", "--remote",
+                       stopping.address() + "," + staying.address(), batch,
+                       "-o", out},
+                      (run.dir / "score.err").string()};
+  REQUIRE(run.wait_for_requests());
+  stopping.process->signal(SIGTERM);
+  REQUIRE(stopping.process->exited_within(10s));
+  CHECK(stopping.process->wait() == 0);
+  // It finished the chunks it had (one or two), refusing any new one.
+  auto log = slurp(stopping.err_file);
+  CHECK_THAT(log, Catch::Contains("grader node stopping"));
+  CHECK_THAT(log, !Catch::Contains("stopped; 0 batches"));
+  CHECK_THAT(log, Catch::Contains("batches were finished first"));
+  // The client gave the rest to the other node: a chunk sent as it
+  // stopped was refused (node_stopping) or, sent as it exited, found it
+  // gone.
+  REQUIRE(score.exited_within(20s));
+  CHECK(score.wait() == 0);
+  check_all_graded_by_llm(json::parse(slurp(out)), 60);
+}
