@@ -20,6 +20,7 @@
 /// and `merge` its result with the plan (see README, Embedding).
 
 #include "actors/journal_listener.hpp"
+#include "actors/node_pool.hpp"
 #include "actors/registration.hpp"
 #include "actors/scoring_service.hpp"
 #include "messages/batch_reader.hpp"

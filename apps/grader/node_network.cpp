@@ -1,7 +1,6 @@
 #include "apps/grader/node_network.hpp"
 
 #include <charconv>
-#include <iostream>
 #include <sstream>
 
 #include <caf/actor_system.hpp>
@@ -21,19 +20,12 @@ constexpr auto capacity_timeout = std::chrono::seconds{3};
 
 } // namespace
 
-void configure_node_network(caf::actor_system_config& cfg) {
-  cfg.load<caf::io::middleman>();
-  cfg.set("middleman.heartbeat-interval", caf::timespan{heartbeat_interval});
-  cfg.set("middleman.connection-timeout", caf::timespan{connection_timeout});
-  cfg.set("middleman.app-identifiers", std::vector<std::string>{node_protocol});
-}
-
 bool parse_node_address(const std::string& text, std::string& host,
-                        uint16_t& port) {
+                        uint16_t& port, std::string& problem) {
   auto colon = text.rfind(':');
   auto shown = scoring::escape_for_display(text, 80);
   if (colon == std::string::npos || colon == 0) {
-    std::cerr << "grader: --remote: '" << shown << "' is not HOST:PORT\n";
+    problem = "--remote: '" + shown + "' is not HOST:PORT";
     return false;
   }
   host = text.substr(0, colon);
@@ -43,16 +35,33 @@ bool parse_node_address(const std::string& text, std::string& host,
                                    value);
   if (ec != std::errc{} || end != digits.data() + digits.size() || value == 0
       || value > 65535) {
-    std::cerr << "grader: --remote: '" << shown
-              << "' has no port number from 1 to 65535\n";
+    problem = "--remote: '" + shown + "' has no port number from 1 to 65535";
     return false;
   }
   port = static_cast<uint16_t>(value);
   return true;
 }
 
+namespace {
+
+// Why `remote_actor` failed, in words a user can act on.
+std::string unreachable_text(caf::actor_system& sys, const caf::error& err) {
+  if (err == caf::sec::incompatible_application_ids)
+    return std::string{"it speaks another protocol than this client ("}
+           + node_protocol + "): run the same grader version on both";
+  if (err == caf::sec::unexpected_actor_messaging_interface)
+    return "it offers another scoring interface than this client knows: "
+           "run the same grader version on both";
+  if (err == caf::sec::cannot_connect_to_node)
+    return "nothing accepts connections there";
+  return sys.render(err);
+}
+
+} // namespace
+
 std::vector<remote_node> connect_nodes(caf::actor_system& sys,
-                                       const std::string& addresses) {
+                                       const std::string& addresses,
+                                       std::vector<std::string>& problems) {
   std::vector<remote_node> nodes;
   caf::scoped_actor self{sys};
   std::istringstream list{addresses};
@@ -60,14 +69,17 @@ std::vector<remote_node> connect_nodes(caf::actor_system& sys,
   while (std::getline(list, address, ',')) {
     std::string host;
     uint16_t port = 0;
-    if (!parse_node_address(address, host, port))
+    std::string problem;
+    if (!parse_node_address(address, host, port, problem)) {
+      problems.push_back(problem);
       continue;
+    }
     auto shown = scoring::escape_for_display(address, 80);
     auto service = sys.middleman().remote_actor<scoring_service_actor>(host,
                                                                        port);
     if (!service) {
-      std::cerr << "grader: cannot reach node " << shown << ": "
-                << sys.render(service.error()) << '\n';
+      problems.push_back("cannot reach node " + shown + ": "
+                         + unreachable_text(sys, service.error()));
       continue;
     }
     self->request(*service, capacity_timeout, capacity_atom_v)
@@ -76,8 +88,8 @@ std::vector<remote_node> connect_nodes(caf::actor_system& sys,
           nodes.push_back(remote_node{*service, capacity, address});
         },
         [&](caf::error& err) {
-          std::cerr << "grader: node " << shown
-                    << " did not say its capacity: " << sys.render(err) << '\n';
+          problems.push_back("node " + shown
+                             + " did not say its capacity: " + sys.render(err));
         });
   }
   return nodes;

@@ -350,7 +350,10 @@ int run_score(score_options opts) {
   if (opts.remote.empty()) {
     service = spawn_scoring_service(sys, settings, make_backend(opts.llm));
   } else {
-    auto nodes = connect_nodes(sys, opts.remote);
+    std::vector<std::string> problems;
+    auto nodes = connect_nodes(sys, opts.remote, problems);
+    for (const auto& problem : problems)
+      complain(problem);
     if (nodes.empty()) {
       complain("no node could be reached (--remote)");
       return exit_bad_input;

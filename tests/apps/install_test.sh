@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves grader embeds as an installed CMake package: installs a build into a
 # temporary prefix, builds apps/embed_example against it the way a host
-# would (find_package(grader), grader::grader) and runs it.
+# would (find_package(grader), grader::grader) and runs it, and its remote
+# variant against a `grader node`.
 #
 #   tests/apps/install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -48,5 +49,18 @@ cmake --build "$tmp/example"
 "$tmp/example/embed_example" | tee "$tmp/output.txt"
 if ! grep -qF "scored 3 answers, 0 failed" "$tmp/output.txt"; then
   echo "install_test: the example did not score all 3 answers" >&2
+  exit 1
+fi
+
+# The remote example scores on a real `grader node` over 127.0.0.1.
+"$build/apps/grader" node --port-file "$tmp/node.port" 2> "$tmp/node.err" &
+node=$!
+trap 'kill "$node" 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 200); do [ -s "$tmp/node.port" ] && break; sleep 0.05; done
+"$tmp/example/embed_remote_example" 127.0.0.1 "$(cat "$tmp/node.port")" \
+  | tee "$tmp/remote.txt"
+if ! grep -qF "scored 3 answers on the node, 0 failed" "$tmp/remote.txt"; then
+  echo "install_test: the remote example did not score all 3 answers" >&2
+  cat "$tmp/node.err" >&2
   exit 1
 fi

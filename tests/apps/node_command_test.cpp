@@ -9,6 +9,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include "actors/registration.hpp"
+#include "apps/grader/node_network.hpp"
 #include "tests/fixtures/child_process.hpp"
 #include "tests/fixtures/http_test_support.hpp"
 
@@ -221,4 +226,26 @@ TEST_CASE("grader node on SIGTERM finishes the batches under way, takes no "
   REQUIRE(score.exited_within(20s));
   CHECK(score.wait() == 0);
   check_all_graded_by_llm(json::parse(slurp(out)), 60);
+}
+
+TEST_CASE("a client of another protocol version and a node refuse each "
+          "other with a clear message",
+          "[apps][llm]") {
+  judge_run run;
+  node_process node{run, "node", "4"};
+  caf::actor_system_config cfg;
+  grader::register_message_types(cfg);
+  grader::configure_node_network(cfg);
+  // What an older or newer grader would say in the handshake.
+  cfg.set("middleman.app-identifiers",
+          std::vector<std::string>{"grader-node-0"});
+  caf::actor_system sys{cfg};
+  std::vector<std::string> problems;
+  auto nodes = grader::app::connect_nodes(sys, node.address(), problems);
+  CHECK(nodes.empty());
+  REQUIRE(problems.size() == 1);
+  CHECK_THAT(problems[0],
+             Catch::Contains("cannot reach node " + node.address()
+                             + ": it speaks another protocol than this client "
+                               "(grader-node-1)"));
 }
