@@ -89,8 +89,9 @@ using scoring_service_actor = caf::typed_actor<
   // Replies with the LLM gateway's counters.
   caf::replies_to<stats_atom>::with<llm_stats>,
   // Replies with the most LLM calls it keeps in flight (its share of the
-  // work when it is one of several nodes).
-  caf::replies_to<capacity_atom>::with<uint32_t>,
+  // work when it is one of several nodes) and what judges its answers
+  // (the batch metrics' `llm`).
+  caf::replies_to<capacity_atom>::with<uint32_t, std::string>,
   // A client on another node (its node pool) starts using the service,
   // which monitors it: when it goes, the batches sent from its node end and
   // their LLM calls are dropped.

@@ -325,6 +325,9 @@ distributor_actor::behavior_type distributor(distributor_pointer self,
   st.nodes = std::move(nodes);
   st.settings = settings;
   st.usable.assign(st.nodes.size(), true);
+  // What judged the answers, should no chunk's reply tell first.
+  if (!st.nodes.empty())
+    st.llm = st.nodes.front().llm;
   st.chunks_out.assign(st.nodes.size(), 0);
   self->set_down_handler([=](caf::down_msg& msg) { on_node_down(self, msg); });
   return {

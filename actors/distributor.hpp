@@ -22,6 +22,8 @@ struct remote_node {
   uint32_t capacity = 1;
   /// `host:port`, for messages.
   std::string name;
+  /// What judges its answers (see batch_metrics::llm).
+  std::string llm;
 };
 
 /// State of the distributor of one batch.

@@ -131,7 +131,9 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
       uint32_t sum = 0;
       for (const auto& node : self->state.nodes)
         sum += node.capacity;
-      return sum;
+      const auto& nodes = self->state.nodes;
+      return caf::make_result(sum, nodes.empty() ? std::string{"none"}
+                                                 : nodes.front().llm);
     },
   };
 }

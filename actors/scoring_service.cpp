@@ -102,7 +102,10 @@ scoring_service(scoring_service_pointer self, config settings,
     [=](stats_atom) {
       return self->delegate(self->state.gateway, stats_atom_v);
     },
-    [=](capacity_atom) { return self->state.settings.max_in_flight; },
+    [=](capacity_atom) {
+      const auto& settings = self->state.settings;
+      return caf::make_result(settings.max_in_flight, settings.llm_name);
+    },
     [=](drain_atom) -> caf::result<uint64_t> {
       auto& st = self->state;
       if (!st.drained) {

@@ -34,10 +34,11 @@ struct node_options {
   std::string port_file;
   bool verbose = false;
   llm_options llm;
+  node_tls_options tls;
 };
 
 int run_node(const node_options& opts) {
-  if (!check_llm_options(opts.llm))
+  if (!check_llm_options(opts.llm) || !check_node_tls_options(opts.tls))
     return exit_bad_input;
   // Blocked before CAF starts its threads, which inherit the mask, so that
   // only sigwait below sees the signals.
@@ -49,6 +50,7 @@ int run_node(const node_options& opts) {
   caf::actor_system_config cfg;
   register_message_types(cfg);
   configure_node_network(cfg);
+  configure_node_tls(cfg, opts.tls);
   caf::actor_system sys{cfg};
   config settings;
   apply_llm_options(opts.llm, settings);
@@ -56,8 +58,7 @@ int run_node(const node_options& opts) {
   settings.log_clients = true;
   auto service = spawn_scoring_service(sys, settings, make_backend(opts.llm));
   auto shown_host = scoring::escape_for_display(opts.host, 80);
-  auto port = sys.middleman().publish(service, opts.port, opts.host.c_str(),
-                                      true);
+  auto port = publish_service(sys, service, opts.host, opts.port, opts.tls);
   if (!port) {
     std::cerr << "grader: cannot listen on " << shown_host << ':' << opts.port
               << ": " << sys.render(port.error()) << '\n';
@@ -65,7 +66,8 @@ int run_node(const node_options& opts) {
     return exit_bad_input;
   }
   std::cerr << "grader node listening on " << shown_host << ':' << *port
-            << " (concurrency " << settings.max_in_flight << ")\n";
+            << " (concurrency " << settings.max_in_flight
+            << (opts.tls.enabled() ? ", TLS" : "") << ")\n";
   // Whole or absent, so a waiting script never reads half a port.
   if (!opts.port_file.empty()) {
     auto error = write_file_atomically(opts.port_file,
@@ -121,6 +123,7 @@ void add_node_command(CLI::App& app, int& result) {
   cmd->add_flag("--verbose", opts->verbose,
                 "Log batch, circuit-breaker and rate-limit events on stderr");
   add_llm_options(*cmd, opts->llm);
+  add_node_tls_options(*cmd, opts->tls);
   cmd->callback([opts, &result] { result = run_node(*opts); });
 }
 

@@ -1,11 +1,15 @@
 #include "apps/grader/node_network.hpp"
 
 #include <charconv>
+#include <iostream>
 #include <sstream>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "messages/error.hpp"
@@ -54,14 +58,18 @@ std::string unreachable_text(caf::actor_system& sys, const caf::error& err) {
            "run the same grader version on both";
   if (err == caf::sec::cannot_connect_to_node)
     return "nothing accepts connections there";
+  if (err == caf::sec::disconnect_during_handshake)
+    return "it closed the connection in the handshake: TLS on one side "
+           "only, or a certificate the other side does not trust "
+           "(--tls-cert, --tls-key, --tls-ca)";
   return sys.render(err);
 }
 
 } // namespace
 
-std::vector<remote_node> connect_nodes(caf::actor_system& sys,
-                                       const std::string& addresses,
-                                       std::vector<std::string>& problems) {
+std::vector<remote_node>
+connect_nodes(caf::actor_system& sys, const std::string& addresses,
+              const node_tls_options& tls, std::vector<std::string>& problems) {
   std::vector<remote_node> nodes;
   caf::scoped_actor self{sys};
   std::istringstream list{addresses};
@@ -75,8 +83,10 @@ std::vector<remote_node> connect_nodes(caf::actor_system& sys,
       continue;
     }
     auto shown = scoring::escape_for_display(address, 80);
-    auto service = sys.middleman().remote_actor<scoring_service_actor>(host,
-                                                                       port);
+    auto service
+      = tls.enabled()
+          ? caf::openssl::remote_actor<scoring_service_actor>(sys, host, port)
+          : sys.middleman().remote_actor<scoring_service_actor>(host, port);
     if (!service) {
       problems.push_back("cannot reach node " + shown + ": "
                          + unreachable_text(sys, service.error()));
@@ -84,8 +94,8 @@ std::vector<remote_node> connect_nodes(caf::actor_system& sys,
     }
     self->request(*service, capacity_timeout, capacity_atom_v)
       .receive(
-        [&](uint32_t capacity) {
-          nodes.push_back(remote_node{*service, capacity, address});
+        [&](uint32_t capacity, std::string& llm) {
+          nodes.push_back(remote_node{*service, capacity, address, llm});
         },
         [&](caf::error& err) {
           problems.push_back("node " + shown
@@ -93,6 +103,50 @@ std::vector<remote_node> connect_nodes(caf::actor_system& sys,
         });
   }
   return nodes;
+}
+
+caf::expected<uint16_t> publish_service(caf::actor_system& sys,
+                                        const scoring_service_actor& service,
+                                        const std::string& host, uint16_t port,
+                                        const node_tls_options& tls) {
+  if (tls.enabled())
+    return caf::openssl::publish(service, port, host.c_str(), true);
+  return sys.middleman().publish(service, port, host.c_str(), true);
+}
+
+void add_node_tls_options(CLI::App& cmd, node_tls_options& opts) {
+  auto* tls = "TLS between nodes and clients";
+  cmd.add_option("--tls-cert", opts.cert, "PEM certificate of this side")
+    ->check(CLI::ExistingFile)
+    ->group(tls);
+  cmd.add_option("--tls-key", opts.key, "PEM private key of this side")
+    ->check(CLI::ExistingFile)
+    ->group(tls);
+  cmd
+    .add_option("--tls-ca", opts.ca,
+                "PEM certificate of the CA the other side's certificate "
+                "must be signed by")
+    ->check(CLI::ExistingFile)
+    ->group(tls);
+}
+
+bool check_node_tls_options(const node_tls_options& opts) {
+  auto given = int{!opts.cert.empty()} + int{!opts.key.empty()}
+               + int{!opts.ca.empty()};
+  if (given == 0 || given == 3)
+    return true;
+  std::cerr << "grader: --tls-cert, --tls-key and --tls-ca go together\n";
+  return false;
+}
+
+void configure_node_tls(caf::actor_system_config& cfg,
+                        const node_tls_options& opts) {
+  if (!opts.enabled())
+    return;
+  cfg.load<caf::openssl::manager>();
+  cfg.set("openssl.certificate", opts.cert);
+  cfg.set("openssl.key", opts.key);
+  cfg.set("openssl.cafile", opts.ca);
 }
 
 } // namespace grader::app

@@ -79,8 +79,9 @@ struct score_options {
   // How answers are judged, shared with `grader node`.
   llm_options llm;
   // `HOST:PORT` of the nodes to score on instead of in-process,
-  // comma-separated.
+  // comma-separated, and TLS to them.
   std::string remote;
+  node_tls_options tls;
   std::string format = "json";
   std::string progress = "auto";
   bool quiet = false;
@@ -288,7 +289,7 @@ void print_summary(const batch_result& x) {
 }
 
 int run_score(score_options opts) {
-  if (!check_llm_options(opts.llm))
+  if (!check_llm_options(opts.llm) || !check_node_tls_options(opts.tls))
     return exit_bad_input;
   // From here on a signal ends the process (exit 130), or once the batch
   // runs, cancels it.
@@ -323,8 +324,10 @@ int run_score(score_options opts) {
                     : settings.deadline;
   caf::actor_system_config cfg;
   register_message_types(cfg);
-  if (!opts.remote.empty())
+  if (!opts.remote.empty()) {
     configure_node_network(cfg);
+    configure_node_tls(cfg, opts.tls);
+  }
   cfg.set("scheduler.max-threads",
           static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   exit_watchdog watchdog;
@@ -351,7 +354,7 @@ int run_score(score_options opts) {
     service = spawn_scoring_service(sys, settings, make_backend(opts.llm));
   } else {
     std::vector<std::string> problems;
-    auto nodes = connect_nodes(sys, opts.remote, problems);
+    auto nodes = connect_nodes(sys, opts.remote, opts.tls, problems);
     for (const auto& problem : problems)
       complain(problem);
     if (nodes.empty()) {
@@ -504,6 +507,7 @@ void add_score_command(CLI::App& app, int& result) {
   cmd->add_option("--remote", opts->remote,
                   "Score on these nodes (`grader node`) instead of "
                   "in-process: HOST:PORT, comma-separated");
+  add_node_tls_options(*cmd, opts->tls);
   cmd->footer("Exit codes: 0 every answer scored, 2 unusable input or "
               "options, 3 some answers failed (listed under \"failures\"), "
               "130 cancelled by Ctrl-C or SIGTERM (the result so far is "

@@ -65,7 +65,8 @@ TEST_CASE("node pool spreads a batch over its nodes and merges the results "
   test::test_system ts;
   auto a = spawn_scoring_service(ts.sys, with_capacity(3));
   auto b = spawn_scoring_service(ts.sys, with_capacity(5));
-  auto pool = spawn_pool(ts.sys, {{a, 3, "a:1"}, {b, 5, "b:2"}});
+  auto pool = spawn_pool(ts.sys, {{a, 3, "a:1", "built-in judge"},
+                                  {b, 5, "b:2", "built-in judge"}});
   batch_request batch;
   batch.answers = test::numbered_answers(40);
   batch.rejected.push_back(
@@ -98,8 +99,12 @@ TEST_CASE("node pool spreads a batch over its nodes and merges the results "
       .receive([](const llm_stats& x) { CHECK(x.calls > 0); },
                [](caf::error& err) { FAIL(to_string(err)); });
   self->request(pool, 5s, capacity_atom_v)
-    .receive([](uint32_t x) { CHECK(x == 8); },
-             [](caf::error& err) { FAIL(to_string(err)); });
+    .receive(
+      [](uint32_t x, const std::string& llm) {
+        CHECK(x == 8);
+        CHECK(llm == "built-in judge");
+      },
+      [](caf::error& err) { FAIL(to_string(err)); });
   for (const auto& x : {pool, a, b})
     caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
 }
@@ -183,7 +188,9 @@ TEST_CASE("node pool takes an answer that comes back twice once", "[actors]") {
       },
       [=](cancel_atom, const std::string&) {},
       [=](stats_atom) { return llm_stats{}; },
-      [=](capacity_atom) { return uint32_t{8}; },
+      [=](capacity_atom) {
+        return caf::make_result(uint32_t{8}, std::string{"twice"});
+      },
       [=](client_atom, const caf::actor&) {},
       [=](drain_atom) { return uint64_t{0}; },
     };

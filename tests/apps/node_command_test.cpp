@@ -2,6 +2,7 @@
 // --remote` spreading a batch over them through CAF's network layer.
 
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -241,11 +242,85 @@ TEST_CASE("a client of another protocol version and a node refuse each "
           std::vector<std::string>{"grader-node-0"});
   caf::actor_system sys{cfg};
   std::vector<std::string> problems;
-  auto nodes = grader::app::connect_nodes(sys, node.address(), problems);
+  auto nodes = grader::app::connect_nodes(sys, node.address(), {}, problems);
   CHECK(nodes.empty());
   REQUIRE(problems.size() == 1);
   CHECK_THAT(problems[0],
              Catch::Contains("cannot reach node " + node.address()
                              + ": it speaks another protocol than this client "
                                "(grader-node-1)"));
+}
+
+namespace {
+
+// Makes, in `dir`, the certificates of the README's recipe: a CA, a node
+// and a client certificate signed by it, and a "rogue" one signed by
+// another CA.
+void make_certificates(const std::string& dir) {
+  auto run = [&](const std::string& command) {
+    REQUIRE(
+      std::system(("cd '" + dir + "' && " + command + " 2>/dev/null").c_str())
+      == 0);
+  };
+  auto ca = [&](const std::string& name) {
+    run("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + name
+        + ".key -out " + name + ".pem -days 2 -subj /CN=" + name);
+  };
+  auto signed_by = [&](const std::string& name, const std::string& issuer) {
+    run("openssl req -newkey rsa:2048 -nodes -keyout " + name + ".key -out "
+        + name + ".csr -subj /CN=" + name);
+    run("openssl x509 -req -in " + name + ".csr -CA " + issuer + ".pem -CAkey "
+        + issuer + ".key -CAcreateserial -out " + name + ".pem -days 2");
+  };
+  ca("ca");
+  ca("other-ca");
+  signed_by("node", "ca");
+  signed_by("client", "ca");
+  signed_by("rogue", "other-ca");
+}
+
+} // namespace
+
+TEST_CASE("grader node and grader score --remote authenticate each other "
+          "over TLS",
+          "[apps][llm]") {
+  judge_run run;
+  auto dir = run.dir.string();
+  make_certificates(dir);
+  auto tls = [&](const std::string& who, const std::string& ca) {
+    return "--tls-cert " + dir + "/" + who + ".pem --tls-key " + dir + "/" + who
+           + ".key --tls-ca " + dir + "/" + ca + ".pem";
+  };
+  auto port_file = (run.dir / "node.port").string();
+  auto err_file = (run.dir / "node.err").string();
+  child_process node{GRADER_BINARY,
+                     {"node", "--port-file", port_file, "--tls-cert",
+                      dir + "/node.pem", "--tls-key", dir + "/node.key",
+                      "--tls-ca", dir + "/ca.pem"},
+                     err_file};
+  auto port = wait_for_port_file(port_file);
+  REQUIRE(port > 0);
+  CHECK_THAT(slurp(err_file), Catch::Contains("(concurrency 64, TLS)"));
+  auto score = "score " GRADER_SOURCE_DIR "/examples/mixed.json --remote "
+               "127.0.0.1:"
+               + std::to_string(port) + " ";
+  SECTION("a client with a certificate of the same CA is served") {
+    CHECK(run.grader(score + tls("client", "ca")) == 0);
+    CHECK(json::parse(run.out())["failures"].empty());
+  }
+  SECTION("a client without TLS is refused") {
+    CHECK(run.grader(score) == 2);
+    CHECK_THAT(run.err(),
+               Catch::Contains("closed the connection in the handshake"));
+  }
+  SECTION("a client with a certificate of another CA is refused") {
+    CHECK(run.grader(score + tls("rogue", "ca")) == 2);
+    CHECK_THAT(run.err(),
+               Catch::Contains("closed the connection in the handshake"));
+  }
+  SECTION("the three options go together") {
+    CHECK(run.grader(score + "--tls-cert " + dir + "/client.pem") == 2);
+    CHECK_THAT(run.err(), Catch::Contains("--tls-cert, --tls-key and --tls-ca "
+                                          "go together"));
+  }
 }
