@@ -20,9 +20,18 @@ namespace {
 using clock = distributor_state::clock;
 using std::chrono::milliseconds;
 
-// Most chunks out on one node at a time: one being scored, one queued
-// behind it so that the node never waits for the client between two.
-constexpr uint32_t chunks_per_node = 2;
+// A node holds its capacity and a quarter more unsettled answers, topped
+// up a quarter at a time: enough that a slot freed as an answer settles
+// finds the next one there, few enough that the answers waiting on the node
+// stay in step (see grader::live_scorer_window) and that the nodes run out
+// of work together, not one chunk apart.
+uint32_t chunk_size(const remote_node& node) {
+  return std::max<uint32_t>(node.capacity / 4, 1);
+}
+
+uint32_t work_ahead(const remote_node& node) {
+  return std::max<uint32_t>(node.capacity, 1) + chunk_size(node);
+}
 
 // A node replies by the batch deadline; past it by this much, it is taken
 // for lost.
@@ -103,12 +112,18 @@ void settle(distributor_pointer self, size_t i, answer_outcome outcome) {
   auto& st = self->state;
   if (st.outcomes[i])
     return;
+  if (st.owner[i] != distributor_state::nowhere) {
+    --st.assigned[st.owner[i]];
+    st.owner[i] = distributor_state::nowhere;
+  }
   st.latencies_ms.push_back(elapsed_ms(st.handed_out[i], self->clock().now()));
   forward(self, outcome);
   st.outcomes[i] = std::move(outcome);
   if (--st.unfinished == 0)
     reply_and_quit(self);
 }
+
+void hand_out(distributor_pointer self);
 
 // Settles an outcome a node sent, by the position of its answer; one for
 // an answer the batch does not have is ignored.
@@ -118,6 +133,8 @@ void settle_from_node(distributor_pointer self, answer_outcome outcome) {
   if (i == st.position.end())
     return;
   settle(self, i->second, std::move(outcome));
+  if (!st.replied)
+    hand_out(self);
 }
 
 // Every answer without an outcome gets `code`.
@@ -128,8 +145,6 @@ void fail_unfinished(distributor_pointer self, ec code,
     if (!st.outcomes[i])
       settle(self, i, answer_outcome{failure_of(st, i, code, message)});
 }
-
-void hand_out(distributor_pointer self);
 
 // Names the nodes lost, for the failures of the answers none could score.
 std::string lost_nodes_text(const distributor_state& st) {
@@ -144,8 +159,14 @@ std::vector<size_t>
 take_back(distributor_state& st,
           std::map<uint64_t, distributor_state::chunk>::iterator chunk) {
   auto answers = std::move(chunk->second.answers);
-  --st.chunks_out[chunk->second.node];
+  auto n = chunk->second.node;
+  --st.chunks_out[n];
   st.out.erase(chunk);
+  for (auto a : answers)
+    if (st.owner[a] == n) {
+      --st.assigned[n];
+      st.owner[a] = distributor_state::nowhere;
+    }
   return answers;
 }
 
@@ -239,10 +260,10 @@ void on_chunk_error(distributor_pointer self, uint64_t id,
                                              : "its reply failed");
 }
 
-// The next answers for node `n`, as many as its capacity.
+// The next answers for node `n`: a chunk_size.
 std::vector<size_t> take_chunk(distributor_state& st, size_t n) {
   std::vector<size_t> result;
-  auto size = std::max<uint32_t>(st.nodes[n].capacity, 1);
+  auto size = chunk_size(st.nodes[n]);
   while (result.size() < size && st.next_waiting < st.waiting.size()) {
     auto a = st.waiting[st.next_waiting++];
     if (!st.outcomes[a])
@@ -265,7 +286,9 @@ void send_chunk(distributor_pointer self, size_t n,
   for (auto a : answers) {
     part.answers.push_back(st.batch.answers[a]);
     st.handed_out[a] = now;
+    st.owner[a] = n;
   }
+  st.assigned[n] += static_cast<uint32_t>(answers.size());
   auto id = st.next_chunk++;
   st.out.emplace(id, distributor_state::chunk{n, std::move(answers)});
   ++st.chunks_out[n];
@@ -277,8 +300,8 @@ void send_chunk(distributor_pointer self, size_t n,
           [=](caf::error& err) { on_chunk_error(self, id, err); });
 }
 
-// Gives every usable node work up to chunks_per_node, the node with the
-// fewest chunks out first. With no node left to take work, the answers
+// Tops every usable node up to its work_ahead, the node with the least
+// work for its capacity first. With no node left to take work, the answers
 // waiting fail: only those out on a node that is shutting down may still
 // come back.
 void hand_out(distributor_pointer self) {
@@ -295,10 +318,13 @@ void hand_out(distributor_pointer self) {
   }
   for (;;) {
     size_t best = st.nodes.size();
+    auto share = [&](size_t n) {
+      return double(st.assigned[n])
+             / std::max<uint32_t>(st.nodes[n].capacity, 1);
+    };
     for (size_t n = 0; n < st.nodes.size(); ++n)
-      if (st.usable[n] && st.chunks_out[n] < chunks_per_node
-          && (best == st.nodes.size()
-              || st.chunks_out[n] < st.chunks_out[best]))
+      if (st.usable[n] && st.assigned[n] < work_ahead(st.nodes[n])
+          && (best == st.nodes.size() || share(n) < share(best)))
         best = n;
     if (best == st.nodes.size())
       return;
@@ -329,6 +355,7 @@ distributor_actor::behavior_type distributor(distributor_pointer self,
   if (!st.nodes.empty())
     st.llm = st.nodes.front().llm;
   st.chunks_out.assign(st.nodes.size(), 0);
+  st.assigned.assign(st.nodes.size(), 0);
   self->set_down_handler([=](caf::down_msg& msg) { on_node_down(self, msg); });
   return {
     [=](score_atom, batch_request& batch,
@@ -343,6 +370,7 @@ distributor_actor::behavior_type distributor(distributor_pointer self,
       auto n = st.batch.answers.size();
       st.outcomes.resize(n);
       st.handed_out.assign(n, st.received);
+      st.owner.assign(n, distributor_state::nowhere);
       st.unfinished = n;
       st.position.reserve(n);
       for (size_t i = 0; i < n; ++i)

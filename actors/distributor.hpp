@@ -49,6 +49,11 @@ struct distributor_state {
   std::vector<bool> usable;
   /// Chunks out on each node.
   std::vector<uint32_t> chunks_out;
+  /// Unsettled answers out on each node.
+  std::vector<uint32_t> assigned;
+  /// The node each answer is out on; `nowhere` when it waits or is settled.
+  std::vector<size_t> owner;
+  static constexpr size_t nowhere = static_cast<size_t>(-1);
   batch_request batch;
   progress_listeners listeners;
   /// Positions in `batch.answers` by answer index, for the events and
@@ -82,10 +87,11 @@ using distributor_pointer
   = distributor_actor::stateful_pointer<distributor_state>;
 
 /// Scores one batch on several nodes, replies exactly once, then quits. It
-/// hands the answers out in chunks on demand: each node gets chunks as
-/// large as its capacity and at most two at a time, the second queued
-/// behind the first, so a slow node gets less. It monitors every node; a
-/// node that dies, hangs (heartbeats, see apps/grader/remote_nodes) or
+/// hands the answers out in chunks on demand: each node holds about a
+/// quarter more unsettled answers than its capacity, topped up in chunks of
+/// a quarter of it as its answers settle, so every slot stays busy, a slow
+/// node gets less, and the nodes run out of work together. It monitors every
+/// node; a node that dies, hangs (heartbeats, see apps/grader/remote_nodes) or
 /// does not reply by the deadline loses its unfinished answers to the
 /// others, and an answer that comes back twice is taken once. With no node
 /// left the unfinished answers fail with ec::node_lost. The nodes send
