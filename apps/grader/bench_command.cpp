@@ -42,10 +42,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> scenario_names{"short-50",   "short-1k",
-                                              "short-10k",  "journal-100",
-                                              "faults-200", "mc-100k",
-                                              "fairness",   "gateway-cost"};
+const std::vector<std::string> scenario_names{
+  "short-50", "short-1k", "short-10k", "journal-100", "faults-200",
+  "mc-100k",  "nodes-3k", "fairness",  "gateway-cost"};
 
 // The judge's latency for every LLM scenario of a --quick run.
 constexpr uint32_t quick_latency_ms = 20;
@@ -302,6 +301,12 @@ void run_scenario(bench_context& ctx, const std::string& name) {
     auto spec = short_spec("parallel", 200, 50, score_default_concurrency);
     spec.faults = true;
     spec.deadline_ms = ctx.quick ? 3000 : 30000;
+    score_scenario(ctx, spec);
+  } else if (name == "nodes-3k") {
+    // Three `grader node` processes sharing one judge; the ideal is that of
+    // their combined concurrency.
+    auto spec = short_spec("3 nodes", 3000, 200, ctx.quick ? 10 : 100);
+    spec.nodes = 3;
     score_scenario(ctx, spec);
   } else if (name == "mc-100k") {
     for (bool explain : {false, true}) {

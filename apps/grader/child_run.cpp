@@ -6,6 +6,7 @@
 #include <deque>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -137,6 +138,22 @@ std::string own_executable() {
                              + std::strerror(errno));
   path.resize(static_cast<size_t>(length));
   return path;
+}
+
+uint16_t wait_for_port_file(child_run& child, const std::string& port_file,
+                            const std::string& stderr_path,
+                            const std::string& what) {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  for (;;) {
+    std::ifstream in{port_file};
+    unsigned port = 0;
+    if (in >> port && port > 0 && port < 65536)
+      return static_cast<uint16_t>(port);
+    if (child.poll() || std::chrono::steady_clock::now() > give_up)
+      throw std::runtime_error(
+        what + " did not start: " + tail_of_file(stderr_path));
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
 }
 
 } // namespace grader::app

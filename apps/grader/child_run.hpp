@@ -79,4 +79,11 @@ std::string tail_of_file(const std::string& path, size_t max_lines = 10);
 /// can start more of itself.
 std::string own_executable();
 
+/// Waits up to 10 s for the server `child` to write its port to
+/// `port_file`. Throws std::runtime_error, naming `what` and with the end
+/// of `stderr_path`, when the child ends first or the time is up.
+uint16_t wait_for_port_file(child_run& child, const std::string& port_file,
+                            const std::string& stderr_path,
+                            const std::string& what);
+
 } // namespace grader::app

@@ -33,19 +33,8 @@ judge_process::judge_process(const std::string& program, const fs::path& dir,
     args.emplace_back("--faults");
   child_ = std::make_unique<child_run>(program, args, "/dev/null", stderr_path_,
                                        environment_without({}));
-  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-  while (port_ == 0) {
-    std::ifstream in{port_file};
-    unsigned port = 0;
-    if (in >> port && port > 0 && port < 65536) {
-      port_ = static_cast<uint16_t>(port);
-      break;
-    }
-    if (child_->poll() || std::chrono::steady_clock::now() > give_up)
-      throw std::runtime_error("grader judge did not start: "
-                               + tail_of_file(stderr_path_));
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
+  port_ = wait_for_port_file(*child_, port_file.string(), stderr_path_,
+                             "grader judge");
   reader_ = std::make_unique<net::http_client>();
 }
 

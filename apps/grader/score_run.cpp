@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include <signal.h>
+
 #include <nlohmann/json.hpp>
 
 #include "apps/grader/child_run.hpp"
@@ -117,13 +119,38 @@ bench_row run_score(const std::string& program,
                                 "--api-key-env", "GRADER_BENCH_NO_API_KEY"};
   std::unique_ptr<judge_process> judge;
   net::judge_server_stats before;
+  std::vector<std::unique_ptr<child_run>> nodes;
   if (spec.latency_ms > 0) {
     judge = std::make_unique<judge_process>(program, dir, name, spec.latency_ms,
                                             spec.faults);
     before = judge->stats();
     row.concurrency = spec.sequential ? 1 : spec.concurrency;
-    args.insert(args.end(), {"--llm-url", judge->url(), "--concurrency",
-                             std::to_string(spec.concurrency)});
+    if (spec.nodes == 0) {
+      args.insert(args.end(), {"--llm-url", judge->url(), "--concurrency",
+                               std::to_string(spec.concurrency)});
+    } else {
+      row.concurrency = spec.nodes * spec.concurrency;
+      std::string remote;
+      for (uint32_t i = 0; i < spec.nodes; ++i) {
+        auto node_name = name + ".node" + std::to_string(i);
+        auto port_file = (dir / (node_name + ".port")).string();
+        auto node_errors = (dir / (node_name + ".err")).string();
+        std::error_code ignored;
+        std::filesystem::remove(port_file, ignored);
+        nodes.push_back(std::make_unique<child_run>(
+          program,
+          std::vector<std::string>{
+            "node", "--port", "0", "--port-file", port_file, "--llm-url",
+            judge->url(), "--api-key-env", "GRADER_BENCH_NO_API_KEY",
+            "--concurrency", std::to_string(spec.concurrency)},
+          "/dev/null", node_errors, environment_without({})));
+        auto port = wait_for_port_file(*nodes.back(), port_file, node_errors,
+                                       "grader node");
+        remote += (i == 0 ? "" : ",") + std::string{"127.0.0.1:"}
+                  + std::to_string(port);
+      }
+      args.insert(args.end(), {"--remote", remote});
+    }
   }
   if (spec.sequential)
     args.emplace_back("--sequential");
@@ -145,6 +172,10 @@ bench_row run_score(const std::string& program,
     environment_without({"GRADER_LLM_URL", "OPENAI_BASE_URL", "GRADER_MODEL"})};
   auto usage = spec.journal ? watch_journal(score, journal, row)
                             : score.finish();
+  for (auto& node : nodes) {
+    node->signal(SIGTERM);
+    node->finish();
+  }
   if (judge) {
     auto after = judge->stats();
     row.most_in_flight = after.most_in_flight;

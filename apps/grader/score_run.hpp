@@ -35,6 +35,10 @@ struct score_run {
   bool faults = false;
   /// `--deadline-ms`; 0 for grader's default.
   uint32_t deadline_ms = 0;
+  /// `grader node` processes the batch is spread over (`--remote`), each
+  /// judging through the judge server with `concurrency`; 0 scores
+  /// in-process.
+  uint32_t nodes = 0;
 
   /// `scenario-variant`, for file names and messages.
   std::string name() const {
@@ -43,7 +47,8 @@ struct score_run {
 };
 
 /// Runs `program score` on the run's batch as a child process, beside a
-/// `program judge` server of its own when the run has a latency, with
+/// `program judge` server of its own when the run has a latency (and its
+/// `program node` processes when the run has nodes), with
 /// files and logs in `dir`, and returns the row it measured: the child's
 /// wall time, CPU time and peak memory (wait4), the judge's counters and
 /// the result's metrics. Throws std::runtime_error, with the end of the

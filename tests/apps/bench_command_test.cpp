@@ -127,3 +127,28 @@ TEST_CASE("grader bench --quick counts the healthy answers of the fault "
   CHECK(row["engine_wall_ms"].get<int>() <= 3000);
   CHECK(run.out().find("| 7 | 7 | 100.0 % |") != std::string::npos);
 }
+
+TEST_CASE("grader bench --quick spreads nodes-3k over three grader node "
+          "processes",
+          "[apps][bench]") {
+  bench_run run;
+  auto code = run.bench("--quick --scenarios nodes-3k --json '"
+                        + run.path("bench.json") + "'");
+  INFO(run.err());
+  REQUIRE(code == 0);
+  auto report = json::parse(grader::test::slurp(run.path("bench.json")));
+  CHECK(report["failures"].empty());
+  REQUIRE(report["rows"].size() == 1);
+  const auto& row = report["rows"][0];
+  INFO(row.dump());
+  CHECK(row["variant"] == "3 nodes");
+  CHECK(row["answers"] == 300);
+  // The ideal is that of the three nodes' combined concurrency.
+  CHECK(row["concurrency"] == 30);
+  CHECK(row["ideal_ms"].get<double>() == 400);
+  CHECK(row["llm_calls"] == 600);
+  CHECK(row["failed"] == 0);
+  CHECK(row["fallbacks"] == 0);
+  // All three kept their calls in flight at the one judge.
+  CHECK(row["most_in_flight"].get<int>() > 10);
+}
