@@ -45,11 +45,8 @@ struct batch_coordinator_state {
   std::vector<clock::time_point> started;
   std::vector<uint64_t> latencies_ms;
   clock::time_point received;
-  /// Counts for progress events: answers settled (rejected items
-  /// included), failed, graded by fallback.
-  uint64_t settled = 0;
-  uint64_t failed = 0;
-  uint64_t fallbacks = 0;
+  /// Counts for progress events (rejected items included).
+  progress_counts counts;
   /// The requester's reply, delivered once.
   caf::typed_response_promise<batch_result> reply;
   bool replied = false;

@@ -10,7 +10,6 @@
 #include "actors/log.hpp"
 #include "actors/self_timer.hpp"
 #include "messages/error.hpp"
-#include "scoring/batch_stats.hpp"
 #include "scoring/display_text.hpp"
 
 namespace grader {
@@ -51,22 +50,12 @@ score_failure failure_of(const distributor_state& st, size_t i, ec code,
 
 void forward(distributor_pointer self, const answer_outcome& outcome) {
   auto& st = self->state;
-  ++st.settled;
-  if (const auto* result = std::get_if<score_result>(&outcome)) {
-    if (result->verdict.by == graded_by::fallback)
-      ++st.fallbacks;
-  } else {
-    ++st.failed;
-  }
+  st.counts.count(outcome);
   if (st.listeners.empty())
     return;
-  batch_progress event;
-  event.session_id = st.batch.session_id;
-  event.total = st.batch.answers.size() + st.batch.rejected.size();
-  event.settled = st.settled;
-  event.failed = st.failed;
-  event.fallbacks = st.fallbacks;
-  event.outcome = outcome;
+  auto event = st.counts.event(
+    st.batch.session_id, st.batch.answers.size() + st.batch.rejected.size(),
+    outcome);
   for (const auto& listener : st.listeners)
     self->send(listener, event);
 }
@@ -76,30 +65,9 @@ void reply_and_quit(distributor_pointer self) {
   if (st.replied)
     return;
   st.replied = true;
-  std::vector<answer_outcome> outcomes;
-  outcomes.reserve(st.outcomes.size() + st.batch.rejected.size());
-  for (auto& item : st.batch.rejected)
-    outcomes.emplace_back(std::move(item));
-  llm_usage usage;
-  for (auto& outcome : st.outcomes) {
-    if (const auto* result = std::get_if<score_result>(&*outcome))
-      usage += result->usage;
-    outcomes.push_back(std::move(*outcome));
-  }
-  batch_metrics metrics;
-  auto latency = scoring::summarize_latencies(st.latencies_ms);
-  metrics.wall_ms = elapsed_ms(st.received, self->clock().now());
-  metrics.p50_ms = latency.p50_ms;
-  metrics.p95_ms = latency.p95_ms;
-  metrics.max_ms = latency.max_ms;
-  metrics.llm = st.llm.empty() ? "none" : st.llm;
-  metrics.llm_calls = usage.calls;
-  metrics.llm_retries = usage.retries;
-  metrics.prompt_tokens = usage.prompt_tokens;
-  metrics.completion_tokens = usage.completion_tokens;
-  metrics.llm_error = usage.error;
-  st.reply.deliver(make_batch_result(st.batch.session_id, std::move(outcomes),
-                                     std::move(metrics)));
+  st.reply.deliver(assemble_batch_result(
+    st.batch.session_id, std::move(st.batch.rejected), st.outcomes,
+    st.latencies_ms, elapsed_ms(st.received, self->clock().now()), st.llm));
   // What the nodes still do for this batch is paid for nothing.
   if (!st.out.empty())
     for (size_t n = 0; n < st.nodes.size(); ++n)

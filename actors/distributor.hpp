@@ -75,10 +75,8 @@ struct distributor_state {
   clock::time_point deadline;
   /// What judged the answers, from the first chunk's metrics.
   std::string llm;
-  /// Counts for progress events, as batch_coordinator_state.
-  uint64_t settled = 0;
-  uint64_t failed = 0;
-  uint64_t fallbacks = 0;
+  /// Counts for progress events (rejected items included).
+  progress_counts counts;
   caf::typed_response_promise<batch_result> reply;
   bool replied = false;
 };

@@ -47,8 +47,7 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
     for (auto i = running.begin(); i != running.end();)
       i = i->second.address() == msg.source ? running.erase(i) : std::next(i);
     auto& st = self->state;
-    if (st.drained && running.empty())
-      st.drained->deliver(st.draining);
+    st.stopping.batch_ended(running.size());
   });
   self->set_exit_handler([=](caf::exit_msg& msg) {
     for (auto& [session_id, x] : self->state.running)
@@ -59,7 +58,7 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
     = [=](batch_request& batch,
           progress_listeners& listeners) -> caf::result<batch_result> {
     auto& st = self->state;
-    if (st.drained)
+    if (st.stopping.started())
       return caf::make_error(ec::node_stopping,
                              "the client takes no new batch: it is shutting "
                              "down");
@@ -116,14 +115,7 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
     },
     [=](drain_atom) -> caf::result<uint64_t> {
       auto& st = self->state;
-      if (!st.drained) {
-        st.drained = self->make_response_promise<uint64_t>();
-        st.draining = st.running.size();
-      }
-      auto reply = *st.drained;
-      if (st.running.empty())
-        reply.deliver(st.draining);
-      return reply;
+      return st.stopping.begin(self, st.running.size());
     },
     // Its nodes follow its own clients (see above).
     [=](client_atom, const caf::actor&) {},

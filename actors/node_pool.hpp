@@ -2,17 +2,16 @@
 
 #include <chrono>
 #include <map>
-#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include <caf/fwd.hpp>
-#include <caf/typed_response_promise.hpp>
 
 #include "actors/actors.hpp"
 #include "actors/config.hpp"
 #include "actors/distributor.hpp"
+#include "actors/drain.hpp"
 
 namespace grader {
 
@@ -27,10 +26,8 @@ struct node_pool_state {
   std::multimap<std::string, distributor_actor> running;
   /// Source of session ids for batches that come without one.
   std::mt19937_64 random;
-  /// Once draining, the reply due when the last batch has ended, and how
-  /// many batches there were then (see scoring_service_actor).
-  std::optional<caf::typed_response_promise<uint64_t>> drained;
-  uint64_t draining = 0;
+  /// Set once it stops taking batches (drain_atom).
+  drain stopping;
 };
 
 using node_pool_pointer

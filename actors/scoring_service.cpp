@@ -52,8 +52,7 @@ scoring_service(scoring_service_pointer self, config settings,
     for (auto i = running.begin(); i != running.end();)
       i = i->second.coordinator.address() == msg.source ? running.erase(i)
                                                         : std::next(i);
-    if (st.drained && running.empty())
-      st.drained->deliver(st.draining);
+    st.stopping.batch_ended(running.size());
   });
   // Its batches end with it: a host that stops grader mid-batch must not
   // wait for their deadlines.
@@ -66,7 +65,7 @@ scoring_service(scoring_service_pointer self, config settings,
     = [=](batch_request& batch,
           progress_listeners& listeners) -> caf::result<batch_result> {
     auto& st = self->state;
-    if (st.drained)
+    if (st.stopping.started())
       return caf::make_error(ec::node_stopping,
                              "the node takes no new batch: it is shutting "
                              "down");
@@ -108,14 +107,7 @@ scoring_service(scoring_service_pointer self, config settings,
     },
     [=](drain_atom) -> caf::result<uint64_t> {
       auto& st = self->state;
-      if (!st.drained) {
-        st.drained = self->make_response_promise<uint64_t>();
-        st.draining = st.running.size();
-      }
-      auto reply = *st.drained;
-      if (st.running.empty())
-        reply.deliver(st.draining);
-      return reply;
+      return st.stopping.begin(self, st.running.size());
     },
     [=](client_atom, const caf::actor& client) {
       auto& st = self->state;

@@ -3,16 +3,15 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 #include <caf/node_id.hpp>
-#include <caf/typed_response_promise.hpp>
 
 #include "actors/actors.hpp"
 #include "actors/config.hpp"
+#include "actors/drain.hpp"
 #include "actors/scorer.hpp"
 
 namespace grader::net {
@@ -45,10 +44,8 @@ struct scoring_service_state {
   std::multimap<std::string, running_batch> running;
   /// Clients on other nodes, monitored, by address.
   std::map<caf::actor_addr, caf::node_id> clients;
-  /// Once draining, the reply due when the last batch has ended, and how
-  /// many batches there were then.
-  std::optional<caf::typed_response_promise<uint64_t>> drained;
-  uint64_t draining = 0;
+  /// Set once it stops taking batches (drain_atom).
+  drain stopping;
 };
 
 using scoring_service_pointer

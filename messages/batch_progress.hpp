@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <variant>
 
 #include "messages/answer_outcome.hpp"
 
@@ -32,5 +34,32 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_progress& x) {
   return f(x.session_id, x.total, x.settled, x.failed, x.fallbacks, x.outcome);
 }
+
+/// The counts of a batch's progress events, kept by whoever settles its
+/// answers (a coordinator, a distributor).
+struct progress_counts {
+  uint64_t settled = 0;
+  uint64_t failed = 0;
+  uint64_t fallbacks = 0;
+
+  /// Counts one more settled item in.
+  void count(const answer_outcome& x) {
+    ++settled;
+    if (const auto* result = std::get_if<score_result>(&x)) {
+      if (result->verdict.by == graded_by::fallback)
+        ++fallbacks;
+    } else {
+      ++failed;
+    }
+  }
+
+  /// The event telling of `x`, the last item counted, in a batch of
+  /// `total` items.
+  batch_progress event(std::string session_id, uint64_t total,
+                       answer_outcome x) const {
+    return {std::move(session_id), total, settled, failed, fallbacks,
+            std::move(x)};
+  }
+};
 
 } // namespace grader

@@ -39,4 +39,36 @@ batch_result make_batch_result(std::string session_id,
   return out;
 }
 
+batch_result
+assemble_batch_result(std::string session_id,
+                      std::vector<score_failure> rejected,
+                      std::vector<std::optional<answer_outcome>>& outcomes,
+                      const std::vector<uint64_t>& latencies_ms,
+                      uint64_t wall_ms, const std::string& llm) {
+  std::vector<answer_outcome> all;
+  all.reserve(outcomes.size() + rejected.size());
+  for (auto& item : rejected)
+    all.emplace_back(std::move(item));
+  llm_usage usage;
+  for (auto& outcome : outcomes) {
+    if (const auto* result = std::get_if<score_result>(&*outcome))
+      usage += result->usage;
+    all.push_back(std::move(*outcome));
+  }
+  batch_metrics metrics;
+  auto latency = scoring::summarize_latencies(latencies_ms);
+  metrics.wall_ms = wall_ms;
+  metrics.p50_ms = latency.p50_ms;
+  metrics.p95_ms = latency.p95_ms;
+  metrics.max_ms = latency.max_ms;
+  metrics.llm = llm.empty() ? "none" : llm;
+  metrics.llm_calls = usage.calls;
+  metrics.llm_retries = usage.retries;
+  metrics.prompt_tokens = usage.prompt_tokens;
+  metrics.completion_tokens = usage.completion_tokens;
+  metrics.llm_error = usage.error;
+  return make_batch_result(std::move(session_id), std::move(all),
+                           std::move(metrics));
+}
+
 } // namespace grader

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,18 @@ typename Inspector::result_type inspect(Inspector& f, batch_result& x) {
 batch_result make_batch_result(std::string session_id,
                                std::vector<answer_outcome> outcomes,
                                batch_metrics metrics);
+
+/// The result of a batch settled answer by answer, as a coordinator or a
+/// distributor ends it: its `rejected` items, the outcome of each answer
+/// (every one filled), and metrics from the answers' LLM use, their
+/// latencies, the batch's wall time and what judged it (`llm`, "none" when
+/// empty). The outcomes are moved out of `outcomes`, each of which stays
+/// filled, so that late news of an answer still finds it settled.
+batch_result
+assemble_batch_result(std::string session_id,
+                      std::vector<score_failure> rejected,
+                      std::vector<std::optional<answer_outcome>>& outcomes,
+                      const std::vector<uint64_t>& latencies_ms,
+                      uint64_t wall_ms, const std::string& llm);
 
 } // namespace grader

@@ -12,6 +12,7 @@
 
 #include "apps/grader/commands.hpp"
 #include "apps/grader/output_file.hpp"
+#include "apps/grader/signal_watch.hpp"
 #include "net/judge_server.hpp"
 
 namespace grader::app {
@@ -42,13 +43,8 @@ int run_judge(judge_options opts) {
     std::cerr << "grader: --tls-cert and --tls-key go together\n";
     return exit_bad_input;
   }
-  // Block the stop signals before the server starts its threads, so that
-  // they inherit the mask and only sigwait below ever sees the signals.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before the server starts its threads: only sigwait below sees them.
+  auto stop_signals = block_stop_signals();
   std::unique_ptr<net::judge_server> server;
   try {
     server = std::make_unique<net::judge_server>(opts.server);

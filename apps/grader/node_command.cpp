@@ -22,6 +22,7 @@
 #include "apps/grader/llm_options.hpp"
 #include "apps/grader/node_network.hpp"
 #include "apps/grader/output_file.hpp"
+#include "apps/grader/signal_watch.hpp"
 #include "scoring/display_text.hpp"
 
 namespace grader::app {
@@ -40,13 +41,8 @@ struct node_options {
 int run_node(const node_options& opts) {
   if (!check_llm_options(opts.llm) || !check_node_tls_options(opts.tls))
     return exit_bad_input;
-  // Blocked before CAF starts its threads, which inherit the mask, so that
-  // only sigwait below sees the signals.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before CAF starts its threads: only sigwait below sees them.
+  auto stop_signals = block_stop_signals();
   caf::actor_system_config cfg;
   register_message_types(cfg);
   configure_node_network(cfg);

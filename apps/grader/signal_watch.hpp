@@ -61,4 +61,10 @@ private:
   std::thread thread_;
 };
 
+/// Blocks SIGINT and SIGTERM in the calling thread, whose mask the threads
+/// it starts later inherit, and returns them, for a server that waits for
+/// them with sigwait (`grader judge`, `grader node`). Call it before any
+/// other thread exists.
+sigset_t block_stop_signals();
+
 } // namespace grader::app

@@ -115,8 +115,8 @@ TEST_CASE("node pool gives the answers of a node that dies to the others",
   auto stuck = spawn_scoring_service(ts.sys, with_capacity(5),
                                      test::spawn_faulty_scorer);
   auto healthy = spawn_scoring_service(ts.sys, with_capacity(5));
-  auto pool = spawn_pool(ts.sys,
-                         {{stuck, 5, "stuck:1"}, {healthy, 5, "healthy:2"}});
+  auto pool = spawn_pool(ts.sys, {{stuck, 5, "stuck:1", "stuck judge"},
+                                  {healthy, 5, "healthy:2", "healthy judge"}});
   caf::scoped_actor requester{ts.sys};
   caf::scoped_actor listener{ts.sys};
   requester->send(
@@ -145,7 +145,7 @@ TEST_CASE("node pool fails the unfinished answers with node_lost when no "
   test::test_system ts;
   auto stuck = spawn_scoring_service(ts.sys, with_capacity(4),
                                      test::spawn_faulty_scorer);
-  auto pool = spawn_pool(ts.sys, {{stuck, 4, "10.0.0.1:7000"}});
+  auto pool = spawn_pool(ts.sys, {{stuck, 4, "10.0.0.1:7000", "stuck judge"}});
   caf::scoped_actor requester{ts.sys};
   requester->send(pool, score_atom_v, hanging_batch(6));
   // Dies before or after it took its chunks: either way they are lost.
@@ -195,7 +195,7 @@ TEST_CASE("node pool takes an answer that comes back twice once", "[actors]") {
       [=](drain_atom) { return uint64_t{0}; },
     };
   });
-  auto pool = spawn_pool(ts.sys, {{twice, 8, "twice:1"}});
+  auto pool = spawn_pool(ts.sys, {{twice, 8, "twice:1", "twice"}});
   batch_request batch;
   batch.answers = test::numbered_answers(8);
   caf::scoped_actor listener{ts.sys};
