@@ -12,6 +12,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/log.hpp"
+#include "actors/progress_report.hpp"
 #include "actors/self_timer.hpp"
 #include "messages/error.hpp"
 #include "scoring/display_text.hpp"
@@ -60,9 +61,7 @@ std::optional<uint64_t> repeated_position(const batch_request& batch) {
 
 score_failure failure_of(const batch_coordinator_state& st, size_t i, ec code,
                          std::string message) {
-  const auto& x = st.batch.answers[i];
-  return score_failure{x.index,   x.answer_id, x.question_id,
-                       x.user_id, code,        std::move(message)};
+  return failure_of(st.batch.answers[i], code, std::move(message));
 }
 
 score_result fallback_result_of(const batch_coordinator_state& st, size_t i,
@@ -158,14 +157,7 @@ void spawn_next(batch_coordinator_pointer self);
 // Tells the listeners about one settled item.
 void report(batch_coordinator_pointer self, const answer_outcome& outcome) {
   auto& st = self->state;
-  st.counts.count(outcome);
-  if (st.listeners.empty())
-    return;
-  auto event = st.counts.event(
-    st.batch.session_id, st.batch.answers.size() + st.batch.rejected.size(),
-    outcome);
-  for (const auto& listener : st.listeners)
-    self->send(listener, event);
+  report_settled(self, st.listeners, st.counts, st.batch, outcome);
 }
 
 // Settles answer `i` once; later news about it (a late reply, the scorer's

@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/log.hpp"
+#include "actors/progress_report.hpp"
 #include "actors/self_timer.hpp"
 #include "messages/error.hpp"
 #include "scoring/display_text.hpp"
@@ -43,21 +44,12 @@ uint64_t elapsed_ms(clock::time_point from, clock::time_point to) {
 
 score_failure failure_of(const distributor_state& st, size_t i, ec code,
                          std::string message) {
-  const auto& x = st.batch.answers[i];
-  return score_failure{x.index,   x.answer_id, x.question_id,
-                       x.user_id, code,        std::move(message)};
+  return failure_of(st.batch.answers[i], code, std::move(message));
 }
 
 void forward(distributor_pointer self, const answer_outcome& outcome) {
   auto& st = self->state;
-  st.counts.count(outcome);
-  if (st.listeners.empty())
-    return;
-  auto event = st.counts.event(
-    st.batch.session_id, st.batch.answers.size() + st.batch.rejected.size(),
-    outcome);
-  for (const auto& listener : st.listeners)
-    self->send(listener, event);
+  report_settled(self, st.listeners, st.counts, st.batch, outcome);
 }
 
 void reply_and_quit(distributor_pointer self) {

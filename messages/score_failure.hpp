@@ -2,7 +2,9 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
+#include "messages/answer.hpp"
 #include "messages/ec.hpp"
 
 namespace grader {
@@ -28,6 +30,12 @@ struct score_failure {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, score_failure& x) {
   return f(x.index, x.answer_id, x.question_id, x.user_id, x.code, x.message);
+}
+
+/// The failure of answer `x` with `code`, at its position.
+inline score_failure failure_of(const answer& x, ec code, std::string message) {
+  return score_failure{x.index,   x.answer_id, x.question_id,
+                       x.user_id, code,        std::move(message)};
 }
 
 } // namespace grader
