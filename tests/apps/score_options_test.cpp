@@ -209,6 +209,9 @@ TEST_CASE("grader score --resume after SIGKILL scores no answer twice",
   auto journaled = json_lines(slurp(journal)).size();
   REQUIRE(journaled >= 4);
   REQUIRE(journaled < 24);
+  // Calls the killed run sent may still reach the judge; they count
+  // before the resumed run's.
+  REQUIRE(run.wait_until_quiet());
   auto calls_before = run.stats()["completions"].get<size_t>();
   REQUIRE(run.grader("score --quiet --llm-url " + run.url() + " --resume '"
                      + journal + "' '" + batch + "'")
