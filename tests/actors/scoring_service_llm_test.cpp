@@ -320,10 +320,11 @@ TEST_CASE("service finishes answers in the order they started under a "
     .receive([](const std::string&) {}, [](const caf::error&) {});
   REQUIRE(calls_at_settle->size() == 60);
   // The first answer is done after its own two calls and what the other
-  // slots served meanwhile (a few rounds of 4), not after all 60 first
-  // calls: oldest-first admission gives its second call precedence over
-  // newer answers' first calls.
-  CHECK(calls_at_settle->front() <= 20);
+  // slots served meanwhile (a few rounds of 4; the judge counts a call as
+  // it reads it, and under the sanitizers the event comes a round or two
+  // later), not after all 60 first calls: oldest-first admission gives its
+  // second call precedence over newer answers' first calls.
+  CHECK(calls_at_settle->front() <= 24);
   // Ten answers are done before a third of the 120 calls were served.
   CHECK(calls_at_settle->at(9) < 40);
   INFO("calls served when the 1st and 10th answers settled: "
