@@ -52,6 +52,9 @@ using llm_gateway_actor = caf::typed_actor<
   caf::replies_to<chat_atom, chat_request, call_place>::with<gateway_reply>,
   // Replies with the counters.
   caf::replies_to<stats_atom>::with<llm_stats>,
+  // The limits of a group of batches (call_place::group) from now on; none
+  // at all forgets the group (see call_groups).
+  caf::reacts_to<limits_atom, uint64_t, call_limits>,
   // A backend call ended (sent from the I/O side).
   caf::reacts_to<llm_call_done>,
   // A backoff ran out (the gateway's message to itself): the call to retry

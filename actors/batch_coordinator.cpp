@@ -227,10 +227,13 @@ void spawn_next(batch_coordinator_pointer self) {
   // gateway serves the oldest answer of the batch first. The coordinator's
   // actor id tells batches apart.
   auto [timeout, by_deadline] = scorer_timeout(st, st.started[i]);
-  scoring_task task{
-    st.batch.session_id, st.batch.answers[i],
-    st.settings.explain, static_cast<uint32_t>(timeout.count()),
-    by_deadline,         call_place{self->id(), i, st.batch.options.priority}};
+  scoring_task task{st.batch.session_id,
+                    st.batch.answers[i],
+                    st.settings.explain,
+                    static_cast<uint32_t>(timeout.count()),
+                    by_deadline,
+                    call_place{self->id(), i, st.batch.options.priority, 0,
+                               st.limits_group}};
   self->request(scorer, caf::infinite, score_atom_v, std::move(task))
     .then(
       [=](score_result& result) {
@@ -308,9 +311,10 @@ void settle_at_deadline(batch_coordinator_pointer self) {
 
 batch_coordinator_actor::behavior_type
 batch_coordinator(batch_coordinator_pointer self, config settings,
-                  scorer_factory make_scorer) {
+                  scorer_factory make_scorer, uint64_t limits_group) {
   self->state.settings = settings;
   self->state.make_scorer = std::move(make_scorer);
+  self->state.limits_group = limits_group;
   self->state.random.seed(std::random_device{}());
   self->set_down_handler(
     [=](caf::down_msg& msg) { on_scorer_down(self, msg); });

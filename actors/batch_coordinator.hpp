@@ -28,6 +28,8 @@ struct batch_coordinator_state {
   /// Service settings, with the batch's own options applied.
   config settings;
   scorer_factory make_scorer;
+  /// The gateway's group of limits its answers' calls wait in; 0: none.
+  uint64_t limits_group = 0;
   /// The batch as received; its rejected items are already failures.
   batch_request batch;
   /// Who follows the batch.
@@ -65,9 +67,11 @@ using batch_coordinator_pointer
 /// result and the reply goes out at once; on `cancel` every unfinished
 /// answer fails with ec::cancelled and the reply goes out at once. Sends a
 /// batch_progress per settled item to each of the batch's listeners. Replies
-/// exactly once, then quits; killed, it stops its scorers first.
+/// exactly once, then quits; killed, it stops its scorers first. Its
+/// answers' calls wait in the gateway's `limits_group` (0: none, see
+/// call_place::group).
 batch_coordinator_actor::behavior_type
 batch_coordinator(batch_coordinator_pointer self, config settings,
-                  scorer_factory make_scorer);
+                  scorer_factory make_scorer, uint64_t limits_group);
 
 } // namespace grader

@@ -10,6 +10,7 @@
 #include "actors/log.hpp"
 #include "actors/progress_report.hpp"
 #include "actors/self_timer.hpp"
+#include "messages/call_limits.hpp"
 #include "messages/error.hpp"
 #include "scoring/display_text.hpp"
 
@@ -25,12 +26,31 @@ using std::chrono::milliseconds;
 // finds the next one there, few enough that the answers waiting on the node
 // stay in step (see grader::live_scorer_window) and that the nodes run out
 // of work together, not one chunk apart.
-uint32_t chunk_size(const remote_node& node) {
-  return std::max<uint32_t>(node.capacity / 4, 1);
+uint32_t chunk_size(uint32_t capacity) {
+  return std::max<uint32_t>(capacity / 4, 1);
 }
 
-uint32_t work_ahead(const remote_node& node) {
-  return std::max<uint32_t>(node.capacity, 1) + chunk_size(node);
+uint32_t work_ahead(uint32_t capacity) {
+  return std::max<uint32_t>(capacity, 1) + chunk_size(capacity);
+}
+
+// Node `n`'s share of the batch's own limits: in proportion to its
+// capacity among the nodes still in use, as rate limits are per API key,
+// not per node.
+call_limits limits_for(const distributor_state& st, size_t n) {
+  uint64_t total = 0;
+  for (size_t m = 0; m < st.nodes.size(); ++m)
+    if (st.usable[m])
+      total += st.nodes[m].capacity;
+  return share_of(st.batch.options.limits, st.nodes[n].capacity, total);
+}
+
+// The calls node `n` keeps in flight for the batch: its capacity, or its
+// share of the batch's in-flight limit when that is smaller.
+uint32_t capacity_for(const distributor_state& st, size_t n) {
+  auto limit = limits_for(st, n).max_in_flight;
+  auto capacity = st.nodes[n].capacity;
+  return limit > 0 ? std::min(capacity, limit) : capacity;
 }
 
 // A node replies by the batch deadline; past it by this much, it is taken
@@ -57,6 +77,10 @@ void reply_and_quit(distributor_pointer self) {
   if (st.replied)
     return;
   st.replied = true;
+  for (size_t n = 0; n < st.nodes.size(); ++n)
+    log_line(st.settings, "distributor",
+             "node " + scoring::escape_for_display(st.nodes[n].name, 80)
+               + " settled " + std::to_string(st.settled_by[n]) + " answers");
   st.reply.deliver(assemble_batch_result(
     st.batch.session_id, std::move(st.batch.rejected), st.outcomes,
     st.latencies_ms, elapsed_ms(st.received, self->clock().now()), st.llm));
@@ -73,6 +97,7 @@ void settle(distributor_pointer self, size_t i, answer_outcome outcome) {
   if (st.outcomes[i])
     return;
   if (st.owner[i] != distributor_state::nowhere) {
+    ++st.settled_by[st.owner[i]];
     --st.assigned[st.owner[i]];
     st.owner[i] = distributor_state::nowhere;
   }
@@ -171,15 +196,16 @@ void on_chunk_done(distributor_pointer self, uint64_t id,
   auto chunk = st.out.find(id);
   if (chunk == st.out.end())
     return; // its node was taken for lost: the answers went elsewhere
-  auto answers = take_back(st, chunk);
   if (st.llm.empty())
     st.llm = result.metrics.llm;
+  // Settled while still the node's, so that they count as its work.
   for (auto& x : result.results)
     settle_from_node(self, answer_outcome{std::move(x)});
   for (auto& x : result.failures)
     settle_from_node(self, answer_outcome{std::move(x)});
   if (st.replied)
     return;
+  auto answers = take_back(st, chunk);
   // A node that left answers out lost them: they go to another.
   requeue(st, std::move(answers));
   hand_out(self);
@@ -223,7 +249,7 @@ void on_chunk_error(distributor_pointer self, uint64_t id,
 // The next answers for node `n`: a chunk_size.
 std::vector<size_t> take_chunk(distributor_state& st, size_t n) {
   std::vector<size_t> result;
-  auto size = chunk_size(st.nodes[n]);
+  auto size = chunk_size(capacity_for(st, n));
   while (result.size() < size && st.next_waiting < st.waiting.size()) {
     auto a = st.waiting[st.next_waiting++];
     if (!st.outcomes[a])
@@ -239,6 +265,7 @@ void send_chunk(distributor_pointer self, size_t n,
   batch_request part;
   part.session_id = st.batch.session_id;
   part.options = st.batch.options;
+  part.options.limits = limits_for(st, n);
   auto left = std::max(st.deadline - now, clock::duration{milliseconds{1}});
   part.options.deadline_ms = static_cast<uint32_t>(std::max<int64_t>(
     std::chrono::duration_cast<milliseconds>(left).count(), 1));
@@ -280,10 +307,10 @@ void hand_out(distributor_pointer self) {
     size_t best = st.nodes.size();
     auto share = [&](size_t n) {
       return double(st.assigned[n])
-             / std::max<uint32_t>(st.nodes[n].capacity, 1);
+             / std::max<uint32_t>(capacity_for(st, n), 1);
     };
     for (size_t n = 0; n < st.nodes.size(); ++n)
-      if (st.usable[n] && st.assigned[n] < work_ahead(st.nodes[n])
+      if (st.usable[n] && st.assigned[n] < work_ahead(capacity_for(st, n))
           && (best == st.nodes.size() || share(n) < share(best)))
         best = n;
     if (best == st.nodes.size())
@@ -316,6 +343,7 @@ distributor_actor::behavior_type distributor(distributor_pointer self,
     st.llm = st.nodes.front().llm;
   st.chunks_out.assign(st.nodes.size(), 0);
   st.assigned.assign(st.nodes.size(), 0);
+  st.settled_by.assign(st.nodes.size(), 0);
   self->set_down_handler([=](caf::down_msg& msg) { on_node_down(self, msg); });
   return {
     [=](score_atom, batch_request& batch,

@@ -42,7 +42,8 @@ struct distributor_state {
   };
 
   std::vector<remote_node> nodes;
-  /// For `verbose`: a line on stderr for each node lost.
+  /// For `verbose`: a line on stderr for each node lost, and one for each
+  /// node's share when the batch ends.
   config settings;
   /// Whether each node is still in use: a node that died, hung or did not
   /// reply in time gets no more work.
@@ -51,6 +52,8 @@ struct distributor_state {
   std::vector<uint32_t> chunks_out;
   /// Unsettled answers out on each node.
   std::vector<uint32_t> assigned;
+  /// Answers each node settled, for the log of how the work spread.
+  std::vector<uint32_t> settled_by;
   /// The node each answer is out on; `nowhere` when it waits or is settled.
   std::vector<size_t> owner;
   static constexpr size_t nowhere = static_cast<size_t>(-1);

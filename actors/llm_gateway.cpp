@@ -77,6 +77,7 @@ void start(llm_gateway_pointer self, uint64_t id, clock::time_point now) {
   st.stats.in_flight_high_water = std::max<uint64_t>(
     st.stats.in_flight_high_water, st.admission.in_flight());
   st.window.record(call.estimated_tokens, now);
+  st.groups.started(call.place.group, call.estimated_tokens, now);
   auto me = caf::actor_cast<llm_gateway_actor>(self);
   st.backend->complete(call.request, st.settings.llm_timeout,
                        [me, id](const net::chat_outcome& outcome) {
@@ -116,8 +117,21 @@ void admit(llm_gateway_pointer self) {
   if (st.circuit.close_if_due(self->clock().now()))
     log_line(st.settings, st.name,
              "closed the circuit after its cool-down; calls start again");
-  while (auto id = st.admission.next()) {
-    auto now = self->clock().now();
+  // A group at its own limits gives its turn to the next batch, and wakes
+  // the gateway when its rates allow (a call of its ending frees its
+  // in-flight limit).
+  auto now = self->clock().now();
+  auto group_wake = clock::time_point::max();
+  auto may_start = [&](uint64_t id) {
+    const auto& call = st.calls[id];
+    auto at = st.groups.next_start(call.place.group, call.estimated_tokens,
+                                   now);
+    if (at <= now)
+      return true;
+    group_wake = std::min(group_wake, at);
+    return false;
+  };
+  while (auto id = st.admission.next(may_start)) {
     auto at
       = std::max(st.circuit.open_until(),
                  st.window.next_start(st.calls[*id].estimated_tokens, now));
@@ -125,8 +139,11 @@ void admit(llm_gateway_pointer self) {
       wake_at(self, at, now);
       return;
     }
-    start(self, st.admission.pop(), now);
+    start(self, st.admission.pop(*id), now);
+    now = self->clock().now();
   }
+  if (group_wake != clock::time_point::max())
+    wake_at(self, group_wake, now);
 }
 
 void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
@@ -246,6 +263,7 @@ void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {
   if (i == st.calls.end())
     return;
   i->second.in_flight = false;
+  st.groups.finished(i->second.place.group);
   if (done.code == ec::none) {
     st.circuit.record_success();
     st.stats.prompt_tokens += done.reply.usage.prompt_tokens;
@@ -369,6 +387,7 @@ llm_gateway(llm_gateway_pointer self,
                                    settings.max_backoff};
   st.circuit = scoring::circuit_breaker{settings.circuit_threshold,
                                         settings.circuit_cooldown};
+  st.groups = scoring::call_groups{settings.rate_window};
   st.cache = scoring::reply_cache{settings.cache_entries};
   st.random.seed(std::random_device{}());
   self->set_down_handler(
@@ -381,6 +400,10 @@ llm_gateway(llm_gateway_pointer self,
       return on_chat(self, request, place);
     },
     [=](stats_atom) { return self->state.stats; },
+    [=](limits_atom, uint64_t group, call_limits limits) {
+      self->state.groups.set_limits(group, limits);
+      admit(self);
+    },
     [=](llm_call_done& done) { on_call_done(self, done); },
     [=](retry_atom, uint64_t id) {
       if (self->state.calls.count(id) > 0)

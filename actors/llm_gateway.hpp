@@ -16,6 +16,7 @@
 #include "actors/actors.hpp"
 #include "actors/config.hpp"
 #include "scoring/admission_queue.hpp"
+#include "scoring/call_groups.hpp"
 #include "scoring/circuit_breaker.hpp"
 #include "scoring/rate_window.hpp"
 #include "scoring/reply_cache.hpp"
@@ -82,6 +83,9 @@ struct llm_gateway_state {
   scoring::admission_queue admission{1};
   /// The per-minute limits.
   scoring::rate_window window{0, 0, clock::duration{}};
+  /// The limits of groups of batches of their own (a remote client's share
+  /// of an API key).
+  scoring::call_groups groups{clock::duration{}};
   /// Whether and when a failed call is tried again.
   scoring::retry_policy retry{0, {}, {}};
   /// Stops calling for a cool-down after transient failures in a row.

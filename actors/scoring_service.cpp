@@ -15,6 +15,50 @@
 
 namespace grader {
 
+namespace {
+
+// The gateway's group of limits for `batch` from `from`, its limits set:
+// the group of the batches before it of the same requester and session id
+// (the chunks of one remote batch), else a new one; 0 when the batch has no
+// limits of its own.
+uint64_t limits_group_for(scoring_service_pointer self,
+                          const caf::node_id& from,
+                          const batch_request& batch) {
+  auto& st = self->state;
+  if (!batch.options.limits.any())
+    return 0;
+  uint64_t group = 0;
+  if (batch.session_id.empty()) {
+    group = st.next_limits_group++;
+  } else {
+    auto [entry, added] = st.limits_groups.try_emplace(
+      std::make_pair(from, batch.session_id), st.next_limits_group);
+    if (added)
+      ++st.next_limits_group;
+    group = entry->second;
+  }
+  self->send(st.gateway, limits_atom_v, group, batch.options.limits);
+  return group;
+}
+
+// Once no batch at work is in `group`, the gateway forgets it.
+void forget_unused_group(scoring_service_pointer self, uint64_t group) {
+  auto& st = self->state;
+  if (group == 0)
+    return;
+  for (const auto& [session_id, batch] : st.running)
+    if (batch.limits_group == group)
+      return;
+  for (auto i = st.limits_groups.begin(); i != st.limits_groups.end(); ++i)
+    if (i->second == group) {
+      st.limits_groups.erase(i);
+      break;
+    }
+  self->send(st.gateway, limits_atom_v, group, call_limits{});
+}
+
+} // namespace
+
 scoring_service_actor::behavior_type
 scoring_service(scoring_service_pointer self, config settings,
                 std::shared_ptr<net::chat_backend> backend,
@@ -49,9 +93,15 @@ scoring_service(scoring_service_pointer self, config settings,
       return;
     }
     auto& running = st.running;
-    for (auto i = running.begin(); i != running.end();)
-      i = i->second.coordinator.address() == msg.source ? running.erase(i)
-                                                        : std::next(i);
+    for (auto i = running.begin(); i != running.end();) {
+      if (i->second.coordinator.address() != msg.source) {
+        ++i;
+        continue;
+      }
+      auto group = i->second.limits_group;
+      i = running.erase(i);
+      forget_unused_group(self, group);
+    }
     st.stopping.batch_ended(running.size());
   });
   // Its batches end with it: a host that stops grader mid-batch must not
@@ -70,15 +120,15 @@ scoring_service(scoring_service_pointer self, config settings,
                              "the node takes no new batch: it is shutting "
                              "down");
     ++st.batches;
+    auto sender = self->current_sender();
+    auto from = sender ? sender->node() : caf::node_id{};
+    auto group = limits_group_for(self, from, batch);
     // On a thread of its own, the coordinator keeps its deadline even
     // while costly answers occupy every scheduler thread.
     auto coordinator = self->spawn<caf::monitored + caf::detached>(
-      batch_coordinator, st.settings, st.make_scorer);
-    auto sender = self->current_sender();
-    st.running.emplace(batch.session_id,
-                       scoring_service_state::running_batch{
-                         coordinator,
-                         sender ? sender->node() : caf::node_id{}});
+      batch_coordinator, st.settings, st.make_scorer, group);
+    st.running.emplace(batch.session_id, scoring_service_state::running_batch{
+                                           coordinator, from, group});
     return self->delegate(coordinator, score_atom_v, std::move(batch),
                           std::move(listeners));
   };
@@ -115,9 +165,13 @@ scoring_service(scoring_service_pointer self, config settings,
           || !st.clients.emplace(client.address(), client.node()).second)
         return;
       self->monitor(client);
+      // The actors running tell an operator whether the clients that went
+      // left anything behind.
       if (st.settings.log_clients)
-        write_log_line("node", "client " + caf::to_string(client.node())
-                                 + " connected");
+        write_log_line(
+          "node", "client " + caf::to_string(client.node()) + " connected ("
+                    + std::to_string(self->system().registry().running())
+                    + " actors running)");
     },
   };
 }

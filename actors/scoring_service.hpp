@@ -33,15 +33,21 @@ struct scoring_service_state {
   scorer_factory make_scorer;
   /// Batches received so far.
   uint64_t batches = 0;
-  /// A batch at work: its coordinator, and the node it came from.
+  /// A batch at work: its coordinator, the node it came from, and the
+  /// gateway's group of limits its calls wait in (0: none).
   struct running_batch {
     batch_coordinator_actor coordinator;
     caf::node_id from;
+    uint64_t limits_group = 0;
   };
   /// Batches at work, by session id (empty when the batch came without
   /// one), so a requester can cancel its batch, a client that goes takes
   /// its batches with it, and the service can end them all when it ends.
   std::multimap<std::string, running_batch> running;
+  /// The gateway's groups of limits, by the requester's node and session
+  /// id of the batches that share them (see batch_options::limits).
+  std::map<std::pair<caf::node_id, std::string>, uint64_t> limits_groups;
+  uint64_t next_limits_group = 1;
   /// Clients on other nodes, monitored, by address.
   std::map<caf::actor_addr, caf::node_id> clients;
   /// Set once it stops taking batches (drain_atom).

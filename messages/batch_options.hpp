@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "messages/call_limits.hpp"
 #include "messages/call_place.hpp"
 
 namespace grader {
@@ -23,19 +24,24 @@ struct batch_options {
   /// Interactive batches have their LLM calls admitted before bulk ones;
   /// batches of one priority take turns.
   batch_priority priority = batch_priority::interactive;
+  /// Limits of the batch's own on its LLM calls, beside the service's: a
+  /// share of an API key's. Batches of one requester with the same session
+  /// id share them (the chunks a remote client sends a node do), the latest
+  /// batch's limits holding for all.
+  call_limits limits;
 
   friend bool operator==(const batch_options& x, const batch_options& y) {
     return x.answer_timeout_ms == y.answer_timeout_ms
            && x.deadline_ms == y.deadline_ms
            && x.max_live_scorers == y.max_live_scorers && x.explain == y.explain
-           && x.priority == y.priority;
+           && x.priority == y.priority && x.limits == y.limits;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_options& x) {
   return f(x.answer_timeout_ms, x.deadline_ms, x.max_live_scorers, x.explain,
-           x.priority);
+           x.priority, x.limits);
 }
 
 } // namespace grader

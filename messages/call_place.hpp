@@ -15,7 +15,7 @@ namespace grader::scoring {
 // inspect overload lives in that namespace for CAF to find it.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, call_place& x) {
-  return f(x.batch, x.ticket, x.priority, x.patience_ms);
+  return f(x.batch, x.ticket, x.priority, x.patience_ms, x.group);
 }
 
 } // namespace grader::scoring

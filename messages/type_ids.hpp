@@ -9,6 +9,7 @@
 #include "messages/batch_progress.hpp"
 #include "messages/batch_request.hpp"
 #include "messages/batch_result.hpp"
+#include "messages/call_limits.hpp"
 #include "messages/call_place.hpp"
 #include "messages/chat.hpp"
 #include "messages/gateway_reply.hpp"
@@ -75,5 +76,12 @@ CAF_ADD_ATOM(grader, grader, client_atom, "client")
 
 /// Take no new batch, and reply once the batches under way have ended.
 CAF_ADD_ATOM(grader, grader, drain_atom, "drain")
+
+/// The limits of a group of batches of their own (a gateway's).
+CAF_ADD_ATOM(grader, grader, limits_atom, "limits")
+
+// -- added with the limits of a group of batches ---------------------------
+
+CAF_ADD_TYPE_ID(grader, (grader::call_limits))
 
 CAF_END_TYPE_ID_BLOCK(grader)

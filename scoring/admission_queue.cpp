@@ -29,34 +29,31 @@ void admission_queue::enqueue(uint64_t id, call_place place, bool fresh) {
   where_[id] = position{tier_index, place.batch, key};
 }
 
-size_t admission_queue::first_tier() const {
-  size_t i = 0;
-  while (i < 2 && tiers_[i].turns.empty())
-    ++i;
-  return i;
-}
-
-std::optional<uint64_t> admission_queue::next() const {
-  auto i = first_tier();
-  if (i == 2 || in_flight_ >= static_cast<size_t>(limit_))
+std::optional<uint64_t>
+admission_queue::next(const start_check& may_start) const {
+  if (in_flight_ >= static_cast<size_t>(limit_))
     return std::nullopt;
-  const auto& t = tiers_[i];
-  return t.batches.at(t.turns.front()).begin()->second;
+  for (const auto& t : tiers_)
+    for (auto batch : t.turns) {
+      auto id = t.batches.at(batch).begin()->second;
+      if (!may_start || may_start(id))
+        return id;
+    }
+  return std::nullopt;
 }
 
-uint64_t admission_queue::pop() {
-  auto* t = &tiers_[first_tier()];
-  auto batch = t->turns.front();
-  auto& lane = t->batches.at(batch);
-  auto id = lane.begin()->second;
-  lane.erase(lane.begin());
+uint64_t admission_queue::pop(uint64_t id) {
+  auto at = where_.at(id);
+  auto& t = tiers_[at.tier];
+  auto lane = t.batches.find(at.batch);
+  lane->second.erase(at.key);
   where_.erase(id);
   // The turn passes to the next batch with calls waiting.
-  t->turns.pop_front();
-  if (lane.empty())
-    t->batches.erase(batch);
+  t.turns.erase(std::find(t.turns.begin(), t.turns.end(), at.batch));
+  if (lane->second.empty())
+    t.batches.erase(lane);
   else
-    t->turns.push_back(batch);
+    t.turns.push_back(at.batch);
   ++in_flight_;
   return id;
 }

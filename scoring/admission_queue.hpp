@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -41,14 +42,24 @@ public:
   /// ahead of every new call at that place.
   void requeue(uint64_t id, call_place place = {});
 
-  /// The call that starts next if the in-flight limit has room for it,
-  /// else nullopt. It stays queued: the caller may still hold it back for
-  /// the rate window or an open circuit.
-  std::optional<uint64_t> next() const;
+  /// Says whether a call may start now, for the limits of its own that the
+  /// queue does not know (see call_groups).
+  using start_check = std::function<bool(uint64_t id)>;
 
-  /// Takes the call `next` returned out of the queue, counts it in flight,
-  /// passes the turn to the next batch and returns its id.
-  uint64_t pop();
+  /// The call that starts next if the in-flight limit has room for it,
+  /// else nullopt. A batch whose first call `may_start` holds back is
+  /// passed over for this turn. The call stays queued: the caller may
+  /// still hold it back for the rate window or an open circuit.
+  std::optional<uint64_t> next(const start_check& may_start = {}) const;
+
+  /// Takes call `id`, one `next` returned, out of the queue, counts it in
+  /// flight, passes the turn to the next batch and returns `id`.
+  uint64_t pop(uint64_t id);
+
+  /// Takes the call `next()` returns (there must be one) out, as `pop(id)`.
+  uint64_t pop() {
+    return pop(*next());
+  }
 
   /// Takes call `id` out of the queue; returns whether it was there.
   bool remove(uint64_t id);
@@ -122,9 +133,6 @@ private:
   };
 
   void enqueue(uint64_t id, call_place place, bool fresh);
-
-  /// The index of the tier whose call goes next; 2 when none waits.
-  size_t first_tier() const;
 
   void erase(const position& at);
 

@@ -36,10 +36,14 @@ struct call_place {
   /// deadline); 0: as long as the service's answer timeout. A Retry-After
   /// longer than this fails the call at once.
   uint32_t patience_ms = 0;
+  /// The batches whose calls share one call_limits (see call_groups); 0:
+  /// none.
+  uint64_t group = 0;
 
   friend bool operator==(const call_place& x, const call_place& y) {
     return x.batch == y.batch && x.ticket == y.ticket
-           && x.priority == y.priority && x.patience_ms == y.patience_ms;
+           && x.priority == y.priority && x.patience_ms == y.patience_ms
+           && x.group == y.group;
   }
 };
 

@@ -29,6 +29,14 @@ public:
     return next_start(tokens, now) <= now;
   }
 
+  /// Other limits from now on; the calls of the window so far count
+  /// against them.
+  void set_limits(uint32_t requests_per_window,
+                  uint32_t tokens_per_window) noexcept {
+    requests_per_window_ = requests_per_window;
+    tokens_per_window_ = tokens_per_window;
+  }
+
   /// Counts a call of `tokens` estimated tokens that started at `now`.
   void record(uint64_t tokens, clock::time_point now);
 

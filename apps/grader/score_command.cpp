@@ -82,6 +82,9 @@ struct score_options {
   // comma-separated, and TLS to them.
   std::string remote;
   node_tls_options tls;
+  // With --remote, the limits given are an API key's, which the nodes
+  // share: each gets its part (see batch_options::limits).
+  call_limits key_limits;
   std::string format = "json";
   std::string progress = "auto";
   bool quiet = false;
@@ -315,6 +318,7 @@ int run_score(score_options opts) {
   batch.options.max_live_scorers = opts.sequential ? 1 : opts.max_live_scorers;
   batch.options.priority = *scoring::parse_batch_priority(opts.priority);
   batch.options.explain = !opts.no_explain;
+  batch.options.limits = opts.key_limits;
 
   config settings;
   apply_llm_options(opts.llm, settings);
@@ -514,11 +518,19 @@ void add_score_command(CLI::App& app, int& result) {
               "written). Settings: a flag beats the environment "
               "(GRADER_LLM_URL, OPENAI_BASE_URL, GRADER_MODEL, the API key "
               "variable), which beats --config, which beats the defaults.");
-  cmd->callback([opts, &result] {
+  cmd->callback([opts, cmd, &result] {
     if (!opts->resume.empty() && !opts->retry_failed.empty()) {
       complain("--resume and --retry-failed do not go together");
       result = exit_bad_input;
       return;
+    }
+    if (!opts->remote.empty()) {
+      if (cmd->count("--concurrency") > 0)
+        opts->key_limits.max_in_flight = opts->llm.concurrency;
+      if (cmd->count("--rpm") > 0)
+        opts->key_limits.requests_per_minute = opts->llm.rpm;
+      if (cmd->count("--tpm") > 0)
+        opts->key_limits.tokens_per_minute = opts->llm.tpm;
     }
     result = run_score(*opts);
   });

@@ -22,7 +22,8 @@ namespace {
 batch_coordinator_actor spawn_coordinator(caf::actor_system& sys,
                                           scorer_factory factory = spawn_scorer,
                                           config settings = {}) {
-  return sys.spawn(batch_coordinator, settings, std::move(factory));
+  return sys.spawn(batch_coordinator, settings, std::move(factory),
+                   uint64_t{0});
 }
 
 batch_request batch_of(std::vector<answer> answers) {

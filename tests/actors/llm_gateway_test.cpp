@@ -427,6 +427,79 @@ TEST_CASE("gateway keeps to its tokens-per-window limit", "[actors][llm]") {
   CHECK(took < 3s);
 }
 
+TEST_CASE("gateway keeps a group of batches within its own in-flight "
+          "limit while other batches go on",
+          "[actors][llm]") {
+  scripted_fixture f;
+  f.backend->script(std::vector<script::step>(6, script::hang()));
+  caf::anon_send(f.gateway, limits_atom_v, uint64_t{5}, call_limits{2, 0, 0});
+  std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>> replies;
+  // Two chunks of one remote batch (group 5), and a batch of no group.
+  for (uint64_t i = 0; i < 4; ++i)
+    replies.push_back(f.ds.request<gateway_reply>(
+      f.gateway, chat_atom_v, score_request("grouped " + std::to_string(i)),
+      call_place{10 + i % 2, i, batch_priority::interactive, 0, 5}));
+  for (uint64_t i = 0; i < 2; ++i)
+    replies.push_back(f.ds.request<gateway_reply>(
+      f.gateway, chat_atom_v, score_request("alone " + std::to_string(i)),
+      call_place{20, i}));
+  f.ds.run();
+  auto grouped_calls = [&] {
+    size_t n = 0;
+    for (const auto& request : f.backend->requests())
+      n += request.messages.back().content.find("grouped ")
+           != std::string::npos;
+    return n;
+  };
+  // Two of the group's four are out, and both calls of the other batch.
+  REQUIRE(f.backend->wait_for_held(4));
+  CHECK(f.backend->calls() == 4);
+  CHECK(grouped_calls() == 2);
+  // As its calls end, the group's next ones go.
+  CHECK(f.backend->release() == 4);
+  f.ds.run();
+  REQUIRE(f.backend->wait_for_held(2));
+  CHECK(f.backend->calls() == 6);
+  CHECK(grouped_calls() == 4);
+  f.backend->release();
+  f.run_until_all(replies, f.ds.now());
+}
+
+TEST_CASE("gateway keeps a group of batches to its own requests per window",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.rate_window = 300ms;
+  scripted_fixture f{settings};
+  caf::anon_send(f.gateway, limits_atom_v, uint64_t{5}, call_limits{0, 2, 0});
+  auto started = f.ds.now();
+  std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>> grouped;
+  for (uint64_t i = 0; i < 5; ++i)
+    grouped.push_back(f.ds.request<gateway_reply>(
+      f.gateway, chat_atom_v, score_request("grouped " + std::to_string(i)),
+      call_place{10, i, batch_priority::interactive, 0, 5}));
+  auto alone = f.ds.request<gateway_reply>(
+    f.gateway, chat_atom_v, score_request("alone"), call_place{20, 0});
+  f.ds.run();
+  // Two a window for the group; the other batch is not held back.
+  CHECK(f.backend->calls() == 3);
+  REQUIRE(alone->ready());
+  CHECK(alone->at == started);
+  // The fifth starts in the third window.
+  auto took = f.run_until_all(grouped, started);
+  CHECK(took >= 600ms);
+  CHECK(took < 3s);
+  // No limits: the group is forgotten, and its calls go at once.
+  caf::anon_send(f.gateway, limits_atom_v, uint64_t{5}, call_limits{});
+  f.ds.run();
+  auto after = f.ds.now();
+  std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>> more;
+  for (uint64_t i = 0; i < 3; ++i)
+    more.push_back(f.ds.request<gateway_reply>(
+      f.gateway, chat_atom_v, score_request("free " + std::to_string(i)),
+      call_place{11, i, batch_priority::interactive, 0, 5}));
+  CHECK(f.run_until_all(more, after) == caf::timespan{0});
+}
+
 TEST_CASE("gateway holds back only the call that got a 429, for its "
           "Retry-After",
           "[actors][llm]") {

@@ -1,10 +1,12 @@
 // `grader node` as real processes over 127.0.0.1, and `grader score
 // --remote` spreading a batch over them through CAF's network layer.
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -53,8 +55,10 @@ struct node_process {
   }
 };
 
-// `n` short answers, each needing a score and an explanation call.
-std::string write_short_answers(judge_run& run, size_t n) {
+// `n` short answers, each needing a score and an explanation call, in the
+// file `name`.json.
+std::string write_short_answers(judge_run& run, size_t n,
+                                const std::string& name = "short") {
   json answers = json::array();
   for (size_t i = 0; i < n; ++i)
     answers.push_back({{"answer_id", "a" + std::to_string(i)},
@@ -65,7 +69,7 @@ std::string write_short_answers(judge_run& run, size_t n) {
                                        "dioxide to make glucose, answer "
                                          + std::to_string(i)},
                        {"correct_keywords", {"sunlight", "glucose"}}});
-  auto path = (run.dir / "short.json").string();
+  auto path = (run.dir / (name + ".json")).string();
   std::ofstream{path} << json{{"session_id", "spread"}, {"answers", answers}};
   return path;
 }
@@ -113,32 +117,90 @@ TEST_CASE("grader score --remote scores on two grader node processes what "
                              + std::to_string(a.port) + " (concurrency 4)"));
 }
 
-TEST_CASE("grader score --remote loses no answer when a node dies or hangs "
-          "mid-batch",
+TEST_CASE("three grader node processes share a batch of 300", "[apps][llm]") {
+  judge_run run{{"--latency-ms", "20"}};
+  std::vector<std::unique_ptr<node_process>> nodes;
+  std::string addresses;
+  for (auto name : {"a", "b", "c"}) {
+    nodes.push_back(std::make_unique<node_process>(run, name, "4"));
+    addresses += (addresses.empty() ? "" : ",") + nodes.back()->address();
+  }
+  auto batch = write_short_answers(run, 300);
+  REQUIRE(run.grader("score --verbose --remote " + addresses + " " + batch)
+          == 0);
+  check_all_graded_by_llm(json::parse(run.out()), 300);
+  // Each node did its part; together, all of it once.
+  int total = 0;
+  for (const auto& node : nodes) {
+    auto line = "node " + node->address() + " settled ";
+    auto at = run.err().find(line);
+    REQUIRE(at != std::string::npos);
+    auto settled = std::stoi(run.err().substr(at + line.size()));
+    CHECK(settled >= 50);
+    total += settled;
+  }
+  CHECK(total == 300);
+}
+
+TEST_CASE("grader score --remote loses no answer when one of three nodes "
+          "dies or hangs mid-batch",
           "[apps][llm]") {
   judge_run run{{"--latency-ms", "50"}};
   node_process doomed{run, "doomed", "4"};
-  node_process survivor{run, "survivor", "4"};
-  auto batch = write_short_answers(run, 60);
+  node_process second{run, "second", "4"};
+  node_process third{run, "third", "4"};
+  auto batch = write_short_answers(run, 300);
   auto out = (run.dir / "result.json").string();
-  child_process score{GRADER_BINARY,
-                      {"score", "--verbose", "--remote",
-                       doomed.address() + "," + survivor.address(), batch, "-o",
-                       out},
-                      (run.dir / "score.err").string()};
+  auto err = (run.dir / "score.err").string();
+  child_process score{
+    GRADER_BINARY,
+    {"score", "--verbose", "--remote",
+     doomed.address() + "," + second.address() + "," + third.address(), batch,
+     "-o", out},
+    err};
   REQUIRE(run.wait_for_requests());
+  auto lost_line = "lost node " + doomed.address();
   SECTION("SIGKILL") {
     doomed.process->signal(SIGKILL);
   }
-  SECTION("SIGSTOP: heartbeats find it within 3 s") {
+  SECTION("SIGSTOP: heartbeats find it within the connection timeout") {
+    auto stopped_at = std::chrono::steady_clock::now();
     doomed.process->signal(SIGSTOP);
+    while (slurp(err).find(lost_line) == std::string::npos
+           && std::chrono::steady_clock::now() - stopped_at < 10s)
+      std::this_thread::sleep_for(20ms);
+    auto detected = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - stopped_at);
+    INFO("lost after " << detected.count() << " ms");
+    CHECK(detected < 3s);
   }
-  REQUIRE(score.exited_within(20s));
+  REQUIRE(score.exited_within(30s));
   CHECK(score.wait() == 0);
-  check_all_graded_by_llm(json::parse(slurp(out)), 60);
-  CHECK_THAT(slurp((run.dir / "score.err").string()),
-             Catch::Contains("lost node " + doomed.address()));
+  check_all_graded_by_llm(json::parse(slurp(out)), 300);
+  auto log = slurp(err);
+  CHECK_THAT(log, Catch::Contains(lost_line));
+  // What the lost node had went to the two others.
+  CHECK_THAT(log, Catch::Contains("node " + second.address() + " settled "));
+  CHECK_THAT(log, Catch::Contains("node " + third.address() + " settled "));
   doomed.process->signal(SIGKILL);
+}
+
+TEST_CASE("grader score --remote splits its --concurrency over the nodes "
+          "by their capacity",
+          "[apps][llm]") {
+  judge_run run{{"--latency-ms", "50"}};
+  // 12 in flight between them, were they left to their own limits.
+  node_process big{run, "big", "8"};
+  node_process small{run, "small", "4"};
+  auto batch = write_short_answers(run, 60);
+  REQUIRE(run.grader("score --concurrency 6 --remote " + big.address() + ","
+                     + small.address() + " " + batch)
+          == 0);
+  check_all_graded_by_llm(json::parse(run.out()), 60);
+  // The key allows 6: the big node gets 4, the small one 2.
+  auto most = run.stats()["most_in_flight"].get<int>();
+  CHECK(most <= 6);
+  CHECK(most >= 5);
 }
 
 TEST_CASE("grader score --remote skips a node it cannot reach and exits 2 "
@@ -166,8 +228,24 @@ TEST_CASE("grader score --remote skips a node it cannot reach and exits 2 "
   }
 }
 
-TEST_CASE("grader node tells of clients coming and going, and ends the "
-          "batches of one that vanishes",
+namespace {
+
+// The actors a node had running when its `nth` client (from 0)
+// connected, as its connect line says.
+int actors_at_connect(const std::string& log, size_t nth) {
+  size_t at = 0;
+  for (size_t i = 0; i <= nth; ++i) {
+    at = log.find(" connected (", at);
+    REQUIRE(at != std::string::npos);
+    at += 12;
+  }
+  return std::stoi(log.substr(at));
+}
+
+} // namespace
+
+TEST_CASE("grader node tells of clients coming and going, ends the batches "
+          "of one that vanishes, and serves the next with nothing left over",
           "[apps][llm]") {
   judge_run run{{"--latency-ms", "200"}};
   node_process node{run, "node", "4"};
@@ -187,7 +265,6 @@ TEST_CASE("grader node tells of clients coming and going, and ends the "
       break;
     std::this_thread::sleep_for(50ms);
   }
-  CHECK_THAT(log, Catch::Contains(" connected\n"));
   // The chunks it held (about five: a capacity of four and a quarter
   // more, an answer each) end with it.
   auto said = log.find("disconnected; ");
@@ -200,6 +277,42 @@ TEST_CASE("grader node tells of clients coming and going, and ends the "
   auto before = run.stats()["requests"].get<int>();
   std::this_thread::sleep_for(600ms);
   CHECK(run.stats()["requests"].get<int>() == before + 1);
+  // The next client is served in full, and finds the node as the first
+  // did: the vanished one's batches, scorers and calls are all gone.
+  REQUIRE(run.grader("score --remote " + node.address() + " "
+                     + write_short_answers(run, 8, "next"))
+          == 0);
+  check_all_graded_by_llm(json::parse(run.out()), 8);
+  log = slurp(node.err_file);
+  CHECK(actors_at_connect(log, 1) == actors_at_connect(log, 0));
+  CHECK(node.process->stop() == 0);
+}
+
+TEST_CASE("two clients on one node: 5 answers beside 2,000 are not starved",
+          "[apps][llm]") {
+  judge_run run{{"--latency-ms", "50"}};
+  node_process node{run, "node", "20"};
+  // 4,000 calls at 20 at a time: 10 s of work.
+  child_process big{GRADER_BINARY,
+                    {"score", "--quiet", "--remote", node.address(),
+                     write_short_answers(run, 2000, "big")},
+                    (run.dir / "big.err").string(),
+                    (run.dir / "big.out").string()};
+  REQUIRE(run.wait_for_requests());
+  auto small_batch = write_short_answers(run, 5, "small");
+  auto started = std::chrono::steady_clock::now();
+  REQUIRE(run.grader("score --remote " + node.address() + " " + small_batch)
+          == 0);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+    std::chrono::steady_clock::now() - started);
+  check_all_graded_by_llm(json::parse(run.out()), 5);
+  // Its own ideal is two calls, 100 ms; behind the big one it would take
+  // about 10 s.
+  INFO("the small batch took " << took.count() << " ms");
+  CHECK(took < 3s);
+  CHECK_FALSE(big.exited_within(0ms));
+  big.signal(SIGKILL);
+  big.wait();
   CHECK(node.process->stop() == 0);
 }
 

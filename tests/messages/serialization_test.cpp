@@ -50,6 +50,7 @@ TEST_CASE("batch_request survives the wire format", "[messages]") {
   x.options.max_live_scorers = 1;
   x.options.explain = false;
   x.options.priority = batch_priority::bulk;
+  x.options.limits = call_limits{6, 600, 60'000};
   auto y = round_trip(x);
   CHECK(y == x);
   CHECK(y.answers[1].index == 5);
@@ -113,8 +114,9 @@ TEST_CASE("batch_result survives the wire format", "[messages]") {
 }
 
 TEST_CASE("scoring_task survives the wire format", "[messages]") {
-  scoring_task x{"s",  test::true_false("q", "참", "true"),    false, 250,
-                 true, call_place{42, 7, batch_priority::bulk}};
+  scoring_task x{"s",   test::true_false("q", "참", "true"),
+                 false, 250,
+                 true,  call_place{42, 7, batch_priority::bulk, 300, 5}};
   x.item.index = 9;
   CHECK(round_trip(x) == x);
 }

@@ -31,6 +31,29 @@ TEST_CASE("admission queue lets calls out oldest first within its limit",
   CHECK(queue.size() == 2);
 }
 
+TEST_CASE("admission queue passes over a batch whose first call is held "
+          "back",
+          "[scoring]") {
+  admission_queue queue{8};
+  queue.push(1, call_place{1, 0});
+  queue.push(2, call_place{1, 1});
+  queue.push(3, call_place{2, 0});
+  queue.push(4, call_place{3, 0, batch_priority::bulk});
+  auto not_batch_one = [](uint64_t id) { return id != 1 && id != 2; };
+  // Batch 1's turn passes to batch 2, then to the bulk batch.
+  REQUIRE(queue.next(not_batch_one) == 3u);
+  CHECK(queue.pop(3) == 3u);
+  REQUIRE(queue.next(not_batch_one) == 4u);
+  CHECK(queue.pop(4) == 4u);
+  CHECK_FALSE(queue.next(not_batch_one));
+  // Batch 1 kept its place and its order.
+  CHECK(queue.next() == 1u);
+  CHECK(queue.pop() == 1u);
+  CHECK(queue.pop() == 2u);
+  CHECK(queue.empty());
+  CHECK(queue.in_flight() == 4);
+}
+
 TEST_CASE("admission queue puts a retry ahead of waiting calls", "[scoring]") {
   admission_queue queue{4};
   queue.push(1);
