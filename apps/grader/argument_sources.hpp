@@ -16,7 +16,8 @@ namespace grader::app {
 /// options without dashes (`llm-url = "http://..."`, `concurrency = 16`,
 /// `no-explain = true`). The environment supplies `--llm-url` from
 /// GRADER_LLM_URL, else OPENAI_BASE_URL, and `--model` from GRADER_MODEL;
-/// only for `grader score`.
+/// only for `grader score` and `grader node`, whose options
+/// `known_options` names.
 ///
 /// Nothing when the file cannot be read; `error` then says why and where.
 /// `known_option` tells whether a name is an option of the subcommand.

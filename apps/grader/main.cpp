@@ -26,10 +26,12 @@ int main(int argc, char** argv) {
   grader::app::add_judge_command(app, result);
   grader::app::add_node_command(app, result);
   grader::app::add_bench_command(app, result);
-  // A config file and the environment supply defaults for `grader score`,
-  // put in front of the user's arguments.
+  // A config file and the environment supply defaults for `grader score`
+  // and `grader node`, put in front of the user's arguments.
+  auto* with_defaults = app.get_subcommand(
+    argc > 1 && std::string{argv[1]} == "node" ? "node" : "score");
   std::vector<std::string> known_options;
-  for (const auto* option : app.get_subcommand("score")->get_options())
+  for (const auto* option : with_defaults->get_options())
     for (const auto& name : option->get_lnames())
       known_options.push_back(name);
   std::string error;

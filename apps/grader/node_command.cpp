@@ -36,6 +36,8 @@ struct node_options {
   bool verbose = false;
   llm_options llm;
   node_tls_options tls;
+  // Read before parsing (see argument_sources.hpp); kept so --help shows it.
+  std::string config_file;
 };
 
 int run_node(const node_options& opts) {
@@ -110,6 +112,9 @@ void add_node_command(CLI::App& app, int& result) {
   auto* cmd = app.add_subcommand(
     "node", "Publish a scoring service for `grader score --remote` and for "
             "host applications on other machines, until Ctrl-C.");
+  // Settings from a config file and the environment come first on the
+  // command line, as for `grader score`: the last value of an option wins.
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("--host", opts->host, "Address to listen on")
     ->capture_default_str();
   cmd->add_option("--port", opts->port, "Port; 0 picks a free one")
@@ -120,6 +125,13 @@ void add_node_command(CLI::App& app, int& result) {
                 "Log batch, circuit-breaker and rate-limit events on stderr");
   add_llm_options(*cmd, opts->llm);
   add_node_tls_options(*cmd, opts->tls);
+  cmd->add_option("--config", opts->config_file,
+                  "Read settings from this TOML/INI file (name = value, names "
+                  "as the long options); flags and the environment win over "
+                  "it");
+  cmd->footer("Settings: a flag beats the environment (GRADER_LLM_URL, "
+              "OPENAI_BASE_URL, GRADER_MODEL, the API key variable), which "
+              "beats --config, which beats the defaults.");
   cmd->callback([opts, &result] { result = run_node(*opts); });
 }
 

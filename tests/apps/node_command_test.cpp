@@ -4,7 +4,9 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,16 +38,21 @@ struct node_process {
   unsigned port = 0;
   std::string err_file;
 
+  // `llm` are the arguments that say where the node finds its LLM: by
+  // default the judge's URL.
   node_process(judge_run& run, const std::string& name,
-               const std::string& concurrency) {
+               const std::string& concurrency,
+               std::optional<std::vector<std::string>> llm = std::nullopt) {
     auto port_file = (run.dir / (name + ".port")).string();
     err_file = (run.dir / (name + ".err")).string();
-    process = std::make_unique<child_process>(
-      GRADER_BINARY,
-      std::vector<std::string>{"node", "--port-file", port_file, "--llm-url",
-                               run.url(), "--api-key-env", "NO_SUCH_KEY",
-                               "--concurrency", concurrency},
-      err_file);
+    if (!llm)
+      llm = std::vector<std::string>{"--llm-url", run.url()};
+    std::vector<std::string> args{"node",        "--port-file",
+                                  port_file,     "--api-key-env",
+                                  "NO_SUCH_KEY", "--concurrency",
+                                  concurrency};
+    args.insert(args.end(), llm->begin(), llm->end());
+    process = std::make_unique<child_process>(GRADER_BINARY, args, err_file);
     port = wait_for_port_file(port_file);
     REQUIRE(port > 0);
   }
@@ -201,6 +208,32 @@ TEST_CASE("grader score --remote splits its --concurrency over the nodes "
   auto most = run.stats()["most_in_flight"].get<int>();
   CHECK(most <= 6);
   CHECK(most >= 5);
+}
+
+TEST_CASE("grader node takes its settings from the environment and a "
+          "config file, as grader score does",
+          "[apps][llm]") {
+  judge_run run;
+  auto batch = write_short_answers(run, 4);
+  SECTION("GRADER_LLM_URL") {
+    ::setenv("GRADER_LLM_URL", run.url().c_str(), 1);
+    node_process node{run, "node", "4", std::vector<std::string>{}};
+    ::unsetenv("GRADER_LLM_URL");
+    REQUIRE(run.grader("score --remote " + node.address() + " " + batch) == 0);
+  }
+  SECTION("--config, a flag beating it") {
+    auto config = (run.dir / "node.toml").string();
+    std::ofstream{config} << "llm-url = \"" << run.url()
+                          << "\"\nconcurrency = 2\n";
+    node_process node{run, "node", "4",
+                      std::vector<std::string>{"--config", config}};
+    REQUIRE(run.grader("score --remote " + node.address() + " " + batch) == 0);
+    CHECK_THAT(slurp(node.err_file), Catch::Contains("(concurrency 4)"));
+  }
+  auto out = json::parse(run.out());
+  check_all_graded_by_llm(out, 4);
+  CHECK(out["metrics"]["llm"] == "gpt-4o-mini at " + run.url());
+  CHECK(run.stats()["completions"] == 8);
 }
 
 TEST_CASE("grader score --remote skips a node it cannot reach and exits 2 "
