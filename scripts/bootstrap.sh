@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev catch2 libcli11-dev
   libssl-dev openssl libutf8proc-dev
   gnuplot-nox  # draws the plot of `grader bench --plot`
+  iproute2  # ip netns: the test of a node on another host
 )
 
 "$root/scripts/install-packages.sh" "${packages[@]}"
