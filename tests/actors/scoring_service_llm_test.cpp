@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "actors/scoring_service.hpp"
 #include "tests/fixtures/actor_test_system.hpp"
 #include "tests/fixtures/llm_test_setup.hpp"
+#include "tests/fixtures/recording_chat_backend.hpp"
 #include "tests/fixtures/test_answers.hpp"
 
 using namespace grader;
@@ -294,19 +296,16 @@ TEST_CASE("service finishes answers in the order they started under a "
   // sanitizers: 40 ms a call is far more than scoring an answer takes.
   test::judge_fixture judge{40ms};
   test::test_system ts;
-  auto service = spawn_scoring_service(ts.sys, settings, judge.backend(4));
+  auto sent = std::make_shared<test::recording_chat_backend>(judge.backend(4));
+  auto service = spawn_scoring_service(ts.sys, settings, sent);
   // Every answer at work at once: 60 first calls wait for 4 slots.
   auto batch = short_batch("in-order", 60);
   batch.options.max_live_scorers = 60;
-  // The judge's count of calls served when each answer settled.
-  auto calls_at_settle = std::make_shared<std::vector<uint64_t>>();
   auto settled_index = std::make_shared<std::vector<uint64_t>>();
   auto listener
-    = ts.sys.spawn([&judge, calls_at_settle,
-                    settled_index]() -> progress_listener_actor::behavior_type {
+    = ts.sys.spawn([settled_index]() -> progress_listener_actor::behavior_type {
         return {
-          [&judge, calls_at_settle, settled_index](const batch_progress& e) {
-            calls_at_settle->push_back(judge.server.stats().completions);
+          [settled_index](const batch_progress& e) {
             settled_index->push_back(index_of(e.outcome));
           },
           [](flush_atom) { return std::string{}; },
@@ -318,17 +317,32 @@ TEST_CASE("service finishes answers in the order they started under a "
   caf::scoped_actor self{ts.sys};
   self->request(listener, 5s, flush_atom_v)
     .receive([](const std::string&) {}, [](const caf::error&) {});
-  REQUIRE(calls_at_settle->size() == 60);
-  // The first answer is done after its own two calls and what the other
-  // slots served meanwhile (a few rounds of 4; the judge counts a call as
-  // it reads it, and under the sanitizers the event comes a round or two
-  // later), not after all 60 first calls: oldest-first admission gives its
-  // second call precedence over newer answers' first calls.
-  CHECK(calls_at_settle->front() <= 24);
-  // Ten answers are done before a third of the 120 calls were served.
-  CHECK(calls_at_settle->at(9) < 40);
-  INFO("calls served when the 1st and 10th answers settled: "
-       << calls_at_settle->front() << ", " << calls_at_settle->at(9));
+  REQUIRE(settled_index->size() == 60);
+  // Where each answer's second call (its explanation) was in the order the
+  // gateway sent the calls.
+  auto calls = sent->sent();
+  REQUIRE(calls.size() == 120);
+  std::vector<size_t> calls_of(60, 0);
+  std::vector<size_t> second_call_at(60, calls.size());
+  const std::regex answer{"in-order sunlight ([0-9]+)"};
+  for (size_t k = 0; k < calls.size(); ++k) {
+    std::smatch m;
+    REQUIRE(std::regex_search(calls[k], m, answer));
+    auto i = std::stoul(m[1]);
+    REQUIRE(i < 60);
+    if (++calls_of[i] == 2)
+      second_call_at[i] = k;
+  }
+  // The first answer's second call goes out after a few rounds of 4 (the
+  // slots that freed while its scorer read the first reply: two rounds on
+  // an idle machine, more under the sanitizers), not after all 60 first
+  // calls: oldest-first admission puts it ahead of newer answers' first
+  // calls.
+  INFO("the 1st answer's second call was call " << second_call_at[0]);
+  CHECK(second_call_at[0] < 24);
+  // The ten oldest answers are through before a third of the 120 calls.
+  for (size_t i = 0; i < 10; ++i)
+    CHECK(second_call_at[i] < 40);
   // Answers settle close to the order they started in.
   for (size_t k = 0; k < settled_index->size(); ++k)
     CHECK(settled_index->at(k) <= k + 8);
