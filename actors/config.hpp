@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include <caf/actor.hpp>
+
 #include "scoring/answer_limits.hpp"
 
 namespace grader {
@@ -65,6 +67,11 @@ struct config {
   /// Whether the service writes a line on stderr as a client on another
   /// node comes and goes (`grader node`), verbose or not.
   bool log_clients = false;
+  /// Where those lines find the address a client connects from: the
+  /// middleman actor of CAF's network layer, which answers `get_atom` and a
+  /// node id with its host and port. Without it a client is named by its
+  /// node id.
+  caf::actor client_directory;
   /// What judges answers, for the batch metrics; the service fills it in
   /// from its backend.
   std::string llm_name;

@@ -12,6 +12,7 @@
 #include "messages/error.hpp"
 #include "net/chat_backend.hpp"
 #include "net/judge_backend.hpp"
+#include "scoring/display_text.hpp"
 
 namespace grader {
 
@@ -39,6 +40,22 @@ uint64_t limits_group_for(scoring_service_pointer self,
   }
   self->send(st.gateway, limits_atom_v, group, batch.options.limits);
   return group;
+}
+
+// How long the service waits for the address of a client that connected.
+constexpr auto client_lookup_timeout = std::chrono::seconds{1};
+
+// Tells the operator a client connected; the actors that were running when
+// it did tell whether the clients that went left anything behind.
+void log_connected(scoring_service_pointer self, const caf::actor_addr& who,
+                   size_t actors_running) {
+  auto& st = self->state;
+  auto client = st.clients.find(who);
+  if (client == st.clients.end())
+    return;
+  write_log_line("node", "client " + client->second.name + " connected ("
+                           + std::to_string(actors_running)
+                           + " actors running)");
 }
 
 // Once no batch at work is in `group`, the gateway forgets it.
@@ -78,17 +95,17 @@ scoring_service(scoring_service_pointer self, config settings,
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& st = self->state;
     if (auto client = st.clients.find(msg.source); client != st.clients.end()) {
-      auto from = client->second;
+      auto gone = std::move(client->second);
       st.clients.erase(client);
       size_t ended = 0;
       for (auto& [session_id, batch] : st.running)
-        if (batch.from == from) {
+        if (batch.from == gone.node) {
           self->send_exit(batch.coordinator, caf::exit_reason::user_shutdown);
           ++ended;
         }
       if (st.settings.log_clients)
-        write_log_line("node", "client " + caf::to_string(from)
-                                 + " disconnected; " + std::to_string(ended)
+        write_log_line("node", "client " + gone.name + " disconnected; "
+                                 + std::to_string(ended)
                                  + " of its batches end");
       return;
     }
@@ -162,16 +179,35 @@ scoring_service(scoring_service_pointer self, config settings,
     [=](client_atom, const caf::actor& client) {
       auto& st = self->state;
       if (!client
-          || !st.clients.emplace(client.address(), client.node()).second)
+          || !st.clients
+                .emplace(client.address(),
+                         scoring_service_state::client{
+                           client.node(), caf::to_string(client.node())})
+                .second)
         return;
       self->monitor(client);
-      // The actors running tell an operator whether the clients that went
-      // left anything behind.
-      if (st.settings.log_clients)
-        write_log_line(
-          "node", "client " + caf::to_string(client.node()) + " connected ("
-                    + std::to_string(self->system().registry().running())
-                    + " actors running)");
+      if (!st.settings.log_clients)
+        return;
+      // Counted now: by the time the address comes, its batches may run.
+      auto running = self->system().registry().running();
+      if (!st.settings.client_directory) {
+        log_connected(self, client.address(), running);
+        return;
+      }
+      self
+        ->request(st.settings.client_directory, client_lookup_timeout,
+                  caf::get_atom_v, client.node())
+        .then(
+          [=](const caf::node_id&, const std::string& host, uint16_t port) {
+            auto known = self->state.clients.find(client.address());
+            if (known != self->state.clients.end() && !host.empty())
+              known->second.name = scoring::escape_for_display(host, 80) + ":"
+                                   + std::to_string(port);
+            log_connected(self, client.address(), running);
+          },
+          [=](const caf::error&) {
+            log_connected(self, client.address(), running);
+          });
     },
   };
 }

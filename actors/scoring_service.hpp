@@ -49,7 +49,13 @@ struct scoring_service_state {
   std::map<std::pair<caf::node_id, std::string>, uint64_t> limits_groups;
   uint64_t next_limits_group = 1;
   /// Clients on other nodes, monitored, by address.
-  std::map<caf::actor_addr, caf::node_id> clients;
+  struct client {
+    caf::node_id node;
+    /// For the log: the address it connects from, once known, else its
+    /// node id.
+    std::string name;
+  };
+  std::map<caf::actor_addr, client> clients;
   /// Set once it stops taking batches (drain_atom).
   drain stopping;
 };

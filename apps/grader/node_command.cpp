@@ -54,6 +54,8 @@ int run_node(const node_options& opts) {
   apply_llm_options(opts.llm, settings);
   settings.verbose = opts.verbose;
   settings.log_clients = true;
+  settings.client_directory
+    = caf::actor_cast<caf::actor>(sys.middleman().actor_handle());
   auto service = spawn_scoring_service(sys, settings, make_backend(opts.llm));
   auto shown_host = scoring::escape_for_display(opts.host, 80);
   auto port = publish_service(sys, service, opts.host, opts.port, opts.tls);

@@ -298,6 +298,9 @@ TEST_CASE("grader node tells of clients coming and going, ends the batches "
       break;
     std::this_thread::sleep_for(50ms);
   }
+  // The client is named by the address it connects from, coming and going.
+  CHECK_THAT(log, Catch::Contains("client 127.0.0.1:"));
+  CHECK(log.find("client 127.0.0.1:") < log.find(" connected ("));
   // The chunks it held (about five: a capacity of four and a quarter
   // more, an answer each) end with it.
   auto said = log.find("disconnected; ");
