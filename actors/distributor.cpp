@@ -246,10 +246,10 @@ void on_chunk_error(distributor_pointer self, uint64_t id,
                                              : "its reply failed");
 }
 
-// The next answers for node `n`: a chunk_size.
-std::vector<size_t> take_chunk(distributor_state& st, size_t n) {
+// The next answers for a node of `capacity`: a chunk_size.
+std::vector<size_t> take_chunk(distributor_state& st, uint32_t capacity) {
   std::vector<size_t> result;
-  auto size = chunk_size(capacity_for(st, n));
+  auto size = chunk_size(capacity);
   while (result.size() < size && st.next_waiting < st.waiting.size()) {
     auto a = st.waiting[st.next_waiting++];
     if (!st.outcomes[a])
@@ -303,19 +303,23 @@ void hand_out(distributor_pointer self) {
           answer_outcome{failure_of(st, st.waiting[i], ec::node_lost, text)});
     return;
   }
+  // The nodes in use, and so their capacities, stay as they are while the
+  // chunks go out.
+  std::vector<uint32_t> capacity(st.nodes.size());
+  for (size_t n = 0; n < st.nodes.size(); ++n)
+    capacity[n] = capacity_for(st, n);
+  auto share = [&](size_t n) {
+    return double(st.assigned[n]) / std::max<uint32_t>(capacity[n], 1);
+  };
   for (;;) {
     size_t best = st.nodes.size();
-    auto share = [&](size_t n) {
-      return double(st.assigned[n])
-             / std::max<uint32_t>(capacity_for(st, n), 1);
-    };
     for (size_t n = 0; n < st.nodes.size(); ++n)
-      if (st.usable[n] && st.assigned[n] < work_ahead(capacity_for(st, n))
+      if (st.usable[n] && st.assigned[n] < work_ahead(capacity[n])
           && (best == st.nodes.size() || share(n) < share(best)))
         best = n;
     if (best == st.nodes.size())
       return;
-    auto answers = take_chunk(st, best);
+    auto answers = take_chunk(st, capacity[best]);
     if (answers.empty())
       return;
     send_chunk(self, best, std::move(answers));

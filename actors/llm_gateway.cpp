@@ -123,7 +123,7 @@ void admit(llm_gateway_pointer self) {
   auto now = self->clock().now();
   auto group_wake = clock::time_point::max();
   auto may_start = [&](uint64_t id) {
-    const auto& call = st.calls[id];
+    const auto& call = st.calls.at(id);
     auto at = st.groups.next_start(call.place.group, call.estimated_tokens,
                                    now);
     if (at <= now)

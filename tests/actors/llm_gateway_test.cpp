@@ -117,6 +117,13 @@ struct scripted_fixture {
     return ds.request<gateway_reply>(gateway, chat_atom_v, std::move(request));
   }
 
+  /// The same, waiting for admission at `place`.
+  std::shared_ptr<test::pending_reply<gateway_reply>>
+  send_chat(chat_request request, call_place place) {
+    return ds.request<gateway_reply>(gateway, chat_atom_v, std::move(request),
+                                     place);
+  }
+
   /// Sends `request` and runs, timers firing as they come due, until its
   /// reply is in.
   caf::expected<gateway_reply> chat(chat_request request) {
@@ -367,17 +374,15 @@ TEST_CASE("gateway counts the failed calls of one answer once for the "
   auto started = f.ds.now();
   SECTION("the circuit stays closed: another answer's call goes out at "
           "once") {
-    auto reply = f.ds.request<gateway_reply>(
-      f.gateway, chat_atom_v, score_request("sunlight"),
-      call_place{7, 2, batch_priority::bulk});
+    auto reply = f.send_chat(score_request("sunlight"),
+                             call_place{7, 2, batch_priority::bulk});
     f.ds.run();
     REQUIRE(reply->ready());
     CHECK_FALSE(*reply->value);
     CHECK(reply->at == started);
     SECTION("and that second answer failing opens it") {
-      auto later = f.ds.request<gateway_reply>(
-        f.gateway, chat_atom_v, score_request("chlorophyll"),
-        call_place{7, 3, batch_priority::bulk});
+      auto later = f.send_chat(score_request("chlorophyll"),
+                               call_place{7, 3, batch_priority::bulk});
       f.ds.advance_time(399ms);
       CHECK_FALSE(later->ready());
       CHECK(f.backend->calls() == 3);
@@ -436,13 +441,12 @@ TEST_CASE("gateway keeps a group of batches within its own in-flight "
   std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>> replies;
   // Two chunks of one remote batch (group 5), and a batch of no group.
   for (uint64_t i = 0; i < 4; ++i)
-    replies.push_back(f.ds.request<gateway_reply>(
-      f.gateway, chat_atom_v, score_request("grouped " + std::to_string(i)),
+    replies.push_back(f.send_chat(
+      score_request("grouped " + std::to_string(i)),
       call_place{10 + i % 2, i, batch_priority::interactive, 0, 5}));
   for (uint64_t i = 0; i < 2; ++i)
-    replies.push_back(f.ds.request<gateway_reply>(
-      f.gateway, chat_atom_v, score_request("alone " + std::to_string(i)),
-      call_place{20, i}));
+    replies.push_back(f.send_chat(score_request("alone " + std::to_string(i)),
+                                  call_place{20, i}));
   f.ds.run();
   auto grouped_calls = [&] {
     size_t n = 0;
@@ -474,11 +478,10 @@ TEST_CASE("gateway keeps a group of batches to its own requests per window",
   auto started = f.ds.now();
   std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>> grouped;
   for (uint64_t i = 0; i < 5; ++i)
-    grouped.push_back(f.ds.request<gateway_reply>(
-      f.gateway, chat_atom_v, score_request("grouped " + std::to_string(i)),
-      call_place{10, i, batch_priority::interactive, 0, 5}));
-  auto alone = f.ds.request<gateway_reply>(
-    f.gateway, chat_atom_v, score_request("alone"), call_place{20, 0});
+    grouped.push_back(
+      f.send_chat(score_request("grouped " + std::to_string(i)),
+                  call_place{10, i, batch_priority::interactive, 0, 5}));
+  auto alone = f.send_chat(score_request("alone"), call_place{20, 0});
   f.ds.run();
   // Two a window for the group; the other batch is not held back.
   CHECK(f.backend->calls() == 3);
@@ -494,9 +497,9 @@ TEST_CASE("gateway keeps a group of batches to its own requests per window",
   auto after = f.ds.now();
   std::vector<std::shared_ptr<test::pending_reply<gateway_reply>>> more;
   for (uint64_t i = 0; i < 3; ++i)
-    more.push_back(f.ds.request<gateway_reply>(
-      f.gateway, chat_atom_v, score_request("free " + std::to_string(i)),
-      call_place{11, i, batch_priority::interactive, 0, 5}));
+    more.push_back(
+      f.send_chat(score_request("free " + std::to_string(i)),
+                  call_place{11, i, batch_priority::interactive, 0, 5}));
   CHECK(f.run_until_all(more, after) == caf::timespan{0});
 }
 
