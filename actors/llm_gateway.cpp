@@ -323,8 +323,6 @@ void on_requester_down(llm_gateway_pointer self, const caf::down_msg& msg) {
   st.calls_of.erase(entry);
 }
 
-// A chat request from a scorer: answered from the cache, joined to an
-// identical call under way, or queued as a new call at `place`.
 // When a requester at `place` stops waiting for its reply.
 clock::time_point waiting_ends(const llm_gateway_state& st,
                                const call_place& place, clock::time_point now) {
@@ -335,6 +333,8 @@ clock::time_point waiting_ends(const llm_gateway_state& st,
   return now + patience;
 }
 
+// A chat request from a scorer: answered from the cache, joined to an
+// identical call under way, or queued as a new call at `place`.
 caf::result<gateway_reply> on_chat(llm_gateway_pointer self,
                                    chat_request& request, call_place place) {
   auto& st = self->state;

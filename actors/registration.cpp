@@ -1,5 +1,8 @@
 #include "actors/registration.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include <caf/actor_system_config.hpp>
 
 #include "actors/actors.hpp"
@@ -19,6 +22,12 @@ void register_message_types(caf::actor_system_config& cfg) {
       text += ": " + context.get_as<std::string>(0);
     return text;
   });
+}
+
+void configure_scheduler(caf::actor_system_config& cfg) {
+  cfg.set("scheduler.max-threads",
+          static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  cfg.set("work-stealing.moderate-poll-attempts", 0);
 }
 
 } // namespace grader

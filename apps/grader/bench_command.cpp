@@ -79,9 +79,7 @@ struct actor_host {
 
   actor_host() {
     register_message_types(cfg);
-    cfg.set(
-      "scheduler.max-threads",
-      static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+    configure_scheduler(cfg);
     sys = std::make_unique<caf::actor_system>(cfg);
   }
 };

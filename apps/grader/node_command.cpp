@@ -47,6 +47,7 @@ int run_node(const node_options& opts) {
   auto stop_signals = block_stop_signals();
   caf::actor_system_config cfg;
   register_message_types(cfg);
+  configure_scheduler(cfg);
   configure_node_network(cfg);
   configure_node_tls(cfg, opts.tls);
   caf::actor_system sys{cfg};

@@ -19,7 +19,6 @@
 #include <random>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -332,8 +331,7 @@ int run_score(score_options opts) {
     configure_node_network(cfg);
     configure_node_tls(cfg, opts.tls);
   }
-  cfg.set("scheduler.max-threads",
-          static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  configure_scheduler(cfg);
   exit_watchdog watchdog;
   caf::actor_system sys{cfg};
   progress_listeners listeners;
