@@ -123,10 +123,11 @@ void stop_scorer(batch_coordinator_pointer self, scorer_actor scorer) {
 }
 
 batch_result assemble(batch_coordinator_state& st, clock::time_point now) {
-  return assemble_batch_result(st.batch.session_id,
-                               std::move(st.batch.rejected), st.outcomes,
-                               st.latencies_ms, elapsed_ms(st.received, now),
-                               st.settings.llm_name);
+  auto result = assemble_batch_result(
+    st.batch.session_id, std::move(st.batch.rejected), st.outcomes,
+    st.latencies_ms, elapsed_ms(st.received, now), st.settings.llm_name);
+  result.metrics.judge = st.settings.judge;
+  return result;
 }
 
 // How log lines name the batch: its session id comes from the requester.

@@ -8,6 +8,7 @@
 #include <caf/actor.hpp>
 
 #include "scoring/answer_limits.hpp"
+#include "scoring/judge_settings.hpp"
 
 namespace grader {
 
@@ -75,6 +76,11 @@ struct config {
   /// What judges answers, for the batch metrics; the service fills it in
   /// from its backend.
   std::string llm_name;
+  /// The temperature and seed the gateway puts on every call, and with the
+  /// model and the prompt version what the batch metrics record. The
+  /// service fills in the prompt version, and the model from its backend
+  /// when it is empty.
+  scoring::judge_settings judge;
 };
 
 /// The most scorers a batch keeps alive under `settings`: its

@@ -81,9 +81,11 @@ void reply_and_quit(distributor_pointer self) {
     log_line(st.settings, "distributor",
              "node " + scoring::escape_for_display(st.nodes[n].name, 80)
                + " settled " + std::to_string(st.settled_by[n]) + " answers");
-  st.reply.deliver(assemble_batch_result(
+  auto result = assemble_batch_result(
     st.batch.session_id, std::move(st.batch.rejected), st.outcomes,
-    st.latencies_ms, elapsed_ms(st.received, self->clock().now()), st.llm));
+    st.latencies_ms, elapsed_ms(st.received, self->clock().now()), st.llm);
+  result.metrics.judge = st.judge;
+  st.reply.deliver(std::move(result));
   // What the nodes still do for this batch is paid for nothing.
   if (!st.out.empty())
     for (size_t n = 0; n < st.nodes.size(); ++n)
@@ -198,6 +200,8 @@ void on_chunk_done(distributor_pointer self, uint64_t id,
     return; // its node was taken for lost: the answers went elsewhere
   if (st.llm.empty())
     st.llm = result.metrics.llm;
+  if (st.judge.prompt_version.empty())
+    st.judge = result.metrics.judge;
   // Settled while still the node's, so that they count as its work.
   for (auto& x : result.results)
     settle_from_node(self, answer_outcome{std::move(x)});

@@ -78,6 +78,7 @@ struct distributor_state {
   clock::time_point deadline;
   /// What judged the answers, from the first chunk's metrics.
   std::string llm;
+  judge_settings judge;
   /// Counts for progress events (rejected items included).
   progress_counts counts;
   caf::typed_response_promise<batch_result> reply;

@@ -24,11 +24,14 @@ journal_listener(journal_listener_pointer self,
 }
 
 caf::expected<progress_listener_actor>
-spawn_journal_listener(caf::actor_system& sys, const std::string& path) {
+spawn_journal_listener(caf::actor_system& sys, const std::string& path,
+                       const judge_settings& judge) {
   std::string error;
   std::shared_ptr<journal_writer> journal = journal_writer::open(path, error);
   if (!journal)
     return caf::make_error(ec::journal_failed, std::move(error));
+  if (!judge.prompt_version.empty() && !journal->start(judge))
+    return caf::make_error(ec::journal_failed, journal->error());
   return sys.spawn(journal_listener, std::move(journal));
 }
 

@@ -31,10 +31,13 @@ journal_listener(journal_listener_pointer self,
                  std::shared_ptr<journal_writer> journal);
 
 /// Opens the journal at `path` (see journal_writer::open) and spawns its
-/// listener; give it to a batch among its progress_listeners. Fails with
-/// ec::journal_failed when the journal cannot be opened (`cannot open
-/// journal 'j.jsonl': Permission denied`).
+/// listener; give it to a batch among its progress_listeners. A new journal
+/// starts with `judge`, the settings the batch is judged with (see
+/// journal_writer::start), when its prompt version is set. Fails with
+/// ec::journal_failed when the journal cannot be opened or started
+/// (`cannot open journal 'j.jsonl': Permission denied`).
 caf::expected<progress_listener_actor>
-spawn_journal_listener(caf::actor_system& sys, const std::string& path);
+spawn_journal_listener(caf::actor_system& sys, const std::string& path,
+                       const judge_settings& judge = {});
 
 } // namespace grader

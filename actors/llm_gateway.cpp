@@ -21,6 +21,7 @@ using std::chrono::milliseconds;
 // Everything that makes two requests ask the same thing.
 std::string key_of(const chat_request& x) {
   std::string key = std::to_string(x.temperature) + '|'
+                    + (x.seeded ? std::to_string(x.seed) : "-") + '|'
                     + std::to_string(x.max_tokens);
   for (const auto& message : x.messages) {
     key += '\x1f';
@@ -334,10 +335,14 @@ clock::time_point waiting_ends(const llm_gateway_state& st,
 }
 
 // A chat request from a scorer: answered from the cache, joined to an
-// identical call under way, or queued as a new call at `place`.
+// identical call under way, or queued as a new call at `place`. Every call
+// goes out with the service's temperature and seed.
 caf::result<gateway_reply> on_chat(llm_gateway_pointer self,
                                    chat_request& request, call_place place) {
   auto& st = self->state;
+  request.temperature = st.settings.judge.temperature;
+  request.seeded = st.settings.judge.seeded;
+  request.seed = st.settings.judge.seed;
   auto key = key_of(request);
   if (auto* hit = st.cache.find(key)) {
     ++st.stats.cache_hits;

@@ -13,6 +13,7 @@
 #include "net/chat_backend.hpp"
 #include "net/judge_backend.hpp"
 #include "scoring/display_text.hpp"
+#include "scoring/prompts.hpp"
 
 namespace grader {
 
@@ -84,6 +85,9 @@ scoring_service(scoring_service_pointer self, config settings,
   if (!backend)
     backend = net::make_builtin_judge_backend();
   settings.llm_name = backend->description();
+  settings.judge.prompt_version = scoring::prompt_version();
+  if (settings.judge.model.empty())
+    settings.judge.model = backend->description();
   st.settings = settings;
   st.gateway = self->spawn<caf::linked>(llm_gateway, std::move(backend),
                                         settings);

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "messages/judge_settings.hpp"
+
 namespace grader {
 
 /// How a batch ran: time, LLM use and answer latencies.
@@ -21,6 +23,10 @@ struct batch_metrics {
   std::string llm;
   /// The first LLM error of the batch, empty when there was none.
   std::string llm_error;
+  /// The model, temperature, seed and prompt version the answers were
+  /// judged with; an empty prompt version in an output written before
+  /// grader recorded them.
+  judge_settings judge;
 
   friend bool operator==(const batch_metrics& x, const batch_metrics& y) {
     return x.wall_ms == y.wall_ms && x.llm_calls == y.llm_calls
@@ -28,7 +34,7 @@ struct batch_metrics {
            && x.prompt_tokens == y.prompt_tokens
            && x.completion_tokens == y.completion_tokens && x.p50_ms == y.p50_ms
            && x.p95_ms == y.p95_ms && x.max_ms == y.max_ms && x.llm == y.llm
-           && x.llm_error == y.llm_error;
+           && x.llm_error == y.llm_error && x.judge == y.judge;
   }
 };
 
@@ -36,7 +42,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_metrics& x) {
   return f(x.wall_ms, x.llm_calls, x.llm_retries, x.prompt_tokens,
            x.completion_tokens, x.p50_ms, x.p95_ms, x.max_ms, x.llm,
-           x.llm_error);
+           x.llm_error, x.judge);
 }
 
 } // namespace grader

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "messages/detail/output_fields.hpp"
+#include "messages/judge_settings_json.hpp"
 #include "messages/outcome_json.hpp"
 #include "scoring/json_text.hpp"
 
@@ -74,6 +75,10 @@ void write_metrics(json_text& out, const batch_metrics& x) {
   out.member("max_ms", x.max_ms);
   if (!x.llm_error.empty())
     out.member("llm_error", x.llm_error);
+  if (!x.judge.prompt_version.empty()) {
+    out.key("judge");
+    write_judge_settings(out, x.judge);
+  }
   out.end_object();
 }
 
@@ -102,6 +107,8 @@ batch_metrics read_metrics(const fields& in) {
   x.p95_ms = in.count("p95_ms");
   x.max_ms = in.count("max_ms");
   x.llm_error = in.optional_text("llm_error");
+  if (in.has("judge"))
+    x.judge = read_judge_settings(in.object("judge"));
   return x;
 }
 

@@ -23,7 +23,7 @@ typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_request& x) {
-  return f(x.messages, x.temperature, x.max_tokens);
+  return f(x.messages, x.temperature, x.seeded, x.seed, x.max_tokens);
 }
 
 template <class Inspector>

@@ -6,12 +6,16 @@
 #include <string_view>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "messages/bounded_read.hpp"
+#include "messages/detail/output_fields.hpp"
 #include "messages/error.hpp"
+#include "messages/judge_settings_json.hpp"
 #include "messages/outcome_json.hpp"
 #include "messages/resume_plan.hpp"
 #include "scoring/display_text.hpp"
@@ -101,6 +105,15 @@ bool is_blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
+// Whether `line` is the journal's first line as journal_writer::start
+// writes it, rather than an outcome.
+bool is_header(std::string_view line) {
+  static constexpr std::string_view start = R"({"judge":)";
+  auto first = line.find_first_not_of(" \t");
+  return first != std::string_view::npos
+         && line.substr(first, start.size()) == start;
+}
+
 // A journal holds a line per answer of a batch at most the input limit's
 // size, plus the results: a few times that, never without bound.
 constexpr uint64_t max_journal_bytes = uint64_t{4} << 30;
@@ -158,6 +171,23 @@ std::unique_ptr<journal_writer> journal_writer::open(const std::string& path,
   return std::unique_ptr<journal_writer>{new journal_writer{path, fd}};
 }
 
+bool journal_writer::start(const judge_settings& judge) {
+  struct stat info;
+  if (::fstat(fd_, &info) != 0) {
+    error_ = failure_text("cannot read", path_);
+    return false;
+  }
+  if (info.st_size > 0)
+    return true;
+  std::string line;
+  scoring::json_text out{line, -1};
+  out.begin_object();
+  out.key("judge");
+  write_judge_settings(out, judge);
+  out.end_object();
+  return append_line(std::move(line));
+}
+
 bool journal_writer::append(const answer_outcome& x) {
   return append_line(write_outcome_line(x));
 }
@@ -212,6 +242,17 @@ read_journal(const std::string& path, std::string& error, uint64_t batch_size) {
       break;
     }
     auto where = journal_name(path) + " line " + std::to_string(number) + ": ";
+    if (number == 1 && is_header(line)) {
+      try {
+        auto header = nlohmann::json::parse(line);
+        result.judge
+          = read_judge_settings(detail::fields{header, ""}.object("judge"));
+        continue;
+      } catch (const std::exception& e) {
+        error = where + e.what();
+        return std::nullopt;
+      }
+    }
     auto outcome = read_outcome_line(line);
     if (!outcome) {
       // A crash can also leave a last line of garbage: a file system may

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "messages/answer_outcome.hpp"
+#include "messages/judge_settings.hpp"
 
 namespace grader {
 
@@ -33,6 +34,12 @@ public:
 
   journal_writer(const journal_writer&) = delete;
   journal_writer& operator=(const journal_writer&) = delete;
+
+  /// Writes the journal's first line, `{"judge": {...}}` (see
+  /// messages/judge_settings_json.hpp), when the journal holds nothing yet:
+  /// a resumed run then finds what its answers were judged with. False
+  /// when writing failed (see error()).
+  bool start(const judge_settings& judge);
 
   /// Appends one outcome line; false when writing failed (see error()).
   bool append(const answer_outcome& x);
@@ -62,6 +69,9 @@ struct journal_contents {
   size_t lines = 0;
   /// Whether an unreadable last line, torn by a crash, was left out.
   bool torn_tail = false;
+  /// What the answers were judged with, from the journal's first line;
+  /// nothing for a journal written before grader recorded it, or empty.
+  std::optional<judge_settings> judge;
 };
 
 /// Reads the journal at `path`, a regular file. A missing file is an empty

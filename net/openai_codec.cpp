@@ -78,6 +78,8 @@ std::string encode_chat_request(const scoring::chat_request& x,
   }
   out.end_array();
   out.member("temperature", x.temperature);
+  if (x.seeded)
+    out.member("seed", x.seed);
   out.member("max_tokens", x.max_tokens);
   out.end_object();
   return body;
@@ -105,6 +107,13 @@ decode_chat_request(std::string_view body) {
     if (!temperature.is_number())
       return std::string("request's temperature is not a number");
     result.temperature = temperature.get<double>();
+  }
+  if (!absent(parsed, "seed")) {
+    const auto& seed = parsed["seed"];
+    if (!seed.is_number_unsigned())
+      return std::string("request's seed is not a non-negative integer");
+    result.seeded = true;
+    result.seed = seed.get<uint64_t>();
   }
   if (!absent(parsed, "max_tokens")) {
     const auto& max_tokens = parsed["max_tokens"];

@@ -9,7 +9,7 @@
 namespace grader::net {
 
 /// The JSON body of `POST {base_url}/chat/completions`: `model`, `messages`,
-/// `temperature`, `max_tokens`.
+/// `temperature`, `seed` (when the request is seeded), `max_tokens`.
 std::string encode_chat_request(const scoring::chat_request& x,
                                 const std::string& model);
 

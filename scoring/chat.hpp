@@ -22,10 +22,15 @@ struct chat_message {
 struct chat_request {
   std::vector<chat_message> messages;
   double temperature = 0;
+  /// Whether the request carries `seed`, which asks the endpoint to sample
+  /// deterministically (best effort).
+  bool seeded = false;
+  uint64_t seed = 0;
   uint32_t max_tokens = 400;
 
   friend bool operator==(const chat_request& x, const chat_request& y) {
     return x.messages == y.messages && x.temperature == y.temperature
+           && x.seeded == y.seeded && x.seed == y.seed
            && x.max_tokens == y.max_tokens;
   }
 };

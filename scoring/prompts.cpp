@@ -94,6 +94,42 @@ chat_request explanation_prompt(const answer& x, const grade& g) {
                       data, explanation_max_tokens);
 }
 
+std::string prompt_version() {
+  answer sample;
+  sample.type = question_type::short_answer;
+  sample.question_id = "q";
+  sample.user_answer = "a";
+  sample.correct_answer = "c";
+  sample.correct_keywords = {"k"};
+  grade sample_grade;
+  sample_grade.score = 50;
+  sample_grade.keyword_matches = {"k"};
+  // FNV-1a over every field of both requests, each field ended by a byte
+  // that no text holds, so that moving text between fields changes it.
+  uint64_t hash = 0xcbf29ce484222325;
+  auto mix = [&hash](std::string_view text) {
+    for (unsigned char byte : text) {
+      hash ^= byte;
+      hash *= 0x100000001b3;
+    }
+    hash ^= 0xff;
+    hash *= 0x100000001b3;
+  };
+  for (const auto& request : {short_answer_prompt(sample),
+                              explanation_prompt(sample, sample_grade)}) {
+    mix(std::to_string(request.max_tokens));
+    for (const auto& message : request.messages) {
+      mix(message.role);
+      mix(message.content);
+    }
+  }
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string result;
+  for (int shift = 60; shift >= 16; shift -= 4)
+    result += digits[(hash >> shift) & 0xF];
+  return result;
+}
+
 std::string json_quote(std::string_view text) {
   return compact(ordered_json(std::string(text)));
 }

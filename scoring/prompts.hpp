@@ -34,6 +34,12 @@ chat_request short_answer_prompt(const answer& x);
 /// "is_correct": bool, "student_answer": "..."}`.
 chat_request explanation_prompt(const answer& x, const grade& g);
 
+/// The version of the prompt templates: 12 hex digits of a hash of the
+/// requests both prompts make for one fixed answer, so that any change to
+/// a system message, an instruction, the data object's layout or a token
+/// limit changes it. Results record it (judge_settings::prompt_version).
+std::string prompt_version();
+
 /// `text` as a JSON string literal, quotes included: `"` and `\` escaped,
 /// control characters as `\n`, `\t` or `\u00XX`. Expects valid UTF-8.
 std::string json_quote(std::string_view text);

@@ -2,12 +2,14 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <variant>
 
 #include "net/chat_backend.hpp"
 #include "net/detail/printable.hpp"
 #include "net/openai_backend.hpp"
 #include "net/url.hpp"
+#include "scoring/prompts.hpp"
 
 namespace grader::app {
 
@@ -70,6 +72,16 @@ std::shared_ptr<net::chat_backend> make_backend(const llm_options& opts) {
   return net::make_openai_backend(std::move(endpoint), std::move(http));
 }
 
+scoring::judge_settings judge_settings_of(const llm_options& opts) {
+  scoring::judge_settings result;
+  result.model = opts.llm_url.empty() ? "built-in judge" : opts.model;
+  result.temperature = opts.temperature;
+  result.seeded = opts.seeded;
+  result.seed = opts.seed;
+  result.prompt_version = scoring::prompt_version();
+  return result;
+}
+
 void apply_llm_options(const llm_options& opts, config& settings) {
   settings.max_in_flight = opts.concurrency;
   settings.requests_per_minute = opts.rpm;
@@ -78,6 +90,7 @@ void apply_llm_options(const llm_options& opts, config& settings) {
   settings.llm_timeout = std::chrono::milliseconds{opts.llm_timeout_ms};
   settings.token_budget = opts.token_budget;
   settings.answer_limits = opts.answer_limits;
+  settings.judge = judge_settings_of(opts);
 }
 
 void add_llm_options(CLI::App& cmd, llm_options& opts) {
@@ -91,6 +104,25 @@ void add_llm_options(CLI::App& cmd, llm_options& opts) {
   cmd
     .add_option("--model", opts.model,
                 "Model name (env GRADER_MODEL; default gpt-4o-mini)")
+    ->group(llm);
+  cmd
+    .add_option("--temperature", opts.temperature,
+                "Sampling temperature sent on every call; 0 (the default) "
+                "gives the most repeatable grades")
+    ->capture_default_str()
+    ->check(CLI::Range(0.0, 2.0))
+    ->group(llm);
+  cmd
+    .add_option_function<uint64_t>(
+      "--seed",
+      [&opts](const uint64_t& seed) {
+        opts.seeded = true;
+        opts.seed = seed;
+      },
+      "Seed sent on every call, for endpoints that sample repeatably with "
+      "one (default: none)")
+    ->check(
+      CLI::Range(uint64_t{0}, uint64_t{std::numeric_limits<int64_t>::max()}))
     ->group(llm);
   cmd
     .add_option("--api-key-env", opts.api_key_env,

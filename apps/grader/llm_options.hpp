@@ -12,6 +12,7 @@
 
 #include "actors/config.hpp"
 #include "scoring/answer_limits.hpp"
+#include "scoring/judge_settings.hpp"
 
 namespace grader::net {
 class chat_backend;
@@ -32,6 +33,9 @@ struct llm_options {
   std::string ca_file;
   bool insecure = false;
   uint64_t token_budget = 0;
+  double temperature = 0;
+  bool seeded = false;
+  uint64_t seed = 0;
   scoring::answer_limits answer_limits;
 };
 
@@ -44,6 +48,10 @@ bool check_llm_options(const llm_options& opts);
 
 /// The backend the options name: nullptr for the built-in judge.
 std::shared_ptr<net::chat_backend> make_backend(const llm_options& opts);
+
+/// What the options judge with: the model (or "built-in judge"), the
+/// temperature, the seed and the prompt version.
+scoring::judge_settings judge_settings_of(const llm_options& opts);
 
 /// Puts the options' limits into a scoring service's settings.
 void apply_llm_options(const llm_options& opts, config& settings);

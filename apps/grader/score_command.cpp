@@ -91,6 +91,8 @@ struct score_options {
   std::string journal;
   std::string resume;
   std::string retry_failed;
+  // Resume or retry although the journal or output was judged otherwise.
+  bool force = false;
   // Read before parsing (see argument_sources.hpp); kept so --help shows it.
   std::string config_file;
   // The most bytes the input (and an earlier output to retry) may have.
@@ -176,6 +178,38 @@ bool write_output(output_file* file, const batch_result& x,
   return error.empty();
 }
 
+// Whether the answers a journal or an earlier output holds were judged as
+// this run judges them; `earlier` is what it records (nothing: it records
+// nothing, having been written before grader did). Different settings
+// would mix grades of two judges in one output: refused without --force.
+// Returns false after complaining.
+bool same_judge(const score_options& opts, const char* flag,
+                const std::string& what,
+                const std::optional<judge_settings>& earlier) {
+  // On other nodes, the nodes' settings judge: this process cannot tell.
+  if (!opts.remote.empty())
+    return true;
+  auto now = judge_settings_of(opts.llm);
+  std::string why;
+  if (!earlier)
+    why = " does not record what its answers were judged with (it was "
+          "written by an older grader)";
+  else if (auto difference = scoring::judge_settings_difference(*earlier, now);
+           !difference.empty())
+    why = " was judged otherwise: " + difference;
+  if (why.empty())
+    return true;
+  if (opts.force) {
+    if (!opts.quiet)
+      std::cerr << "grader: warning: " << flag << ": " << what << why
+                << "; going on (--force)\n";
+    return true;
+  }
+  complain(std::string{flag} + ": " + what + why
+           + "; --force uses it all the same");
+  return false;
+}
+
 // Reads and plans the batch: the whole input, or with --resume or
 // --retry-failed only what is left to score. Returns false after
 // complaining.
@@ -203,6 +237,9 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
       complain("--resume: " + there + " is not of this batch: " + why);
       return false;
     }
+    if (journal->lines > 0
+        && !same_judge(opts, "--resume", there, journal->judge))
+      return false;
     plan = plan_resume(*batch, *journal);
   } else if (!opts.retry_failed.empty()) {
     std::string earlier_text;
@@ -234,6 +271,12 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
                + " is not an output of this batch: " + why);
       return false;
     }
+    auto earlier_judge = earlier->metrics.judge.prompt_version.empty()
+                           ? std::nullopt
+                           : std::optional{earlier->metrics.judge};
+    if (!same_judge(opts, "--retry-failed", input_name(opts.retry_failed),
+                    earlier_judge))
+      return false;
     plan = plan_retry_failed(*batch, *earlier);
   } else {
     plan.remaining = std::move(*batch);
@@ -337,7 +380,10 @@ int run_score(score_options opts) {
   progress_listeners listeners;
   auto journal_path = !opts.journal.empty() ? opts.journal : opts.resume;
   if (!journal_path.empty()) {
-    auto journal = spawn_journal_listener(sys, journal_path);
+    // On other nodes, the nodes' settings judge: none is recorded.
+    auto journal = spawn_journal_listener(
+      sys, journal_path,
+      opts.remote.empty() ? settings.judge : judge_settings{});
     if (!journal) {
       complain(error_text(journal.error()));
       return exit_bad_input;
@@ -469,6 +515,10 @@ void add_score_command(CLI::App& app, int& result) {
                  "Re-score only the failures of this earlier output (json "
                  "or jsonl) and merge its results into the new output")
     ->check(CLI::ExistingFile);
+  cmd->add_flag("--force", opts->force,
+                "With --resume or --retry-failed: go on although the journal "
+                "or output was judged with another model, temperature, seed "
+                "or prompt version");
   cmd
     ->add_option("--max-input-bytes", opts->max_input_bytes,
                  "Refuse an input (or --retry-failed output) larger than "

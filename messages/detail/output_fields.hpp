@@ -66,6 +66,10 @@ public:
                         + " a JSON object, got " + json_type_name(object_));
   }
 
+  bool has(const char* name) const {
+    return object_.contains(name);
+  }
+
   std::string text(const char* name) const {
     return find(name, is_string, "a string").get<std::string>();
   }

@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/scoring_service.hpp"
+#include "scoring/prompts.hpp"
 #include "tests/fixtures/actor_test_system.hpp"
 #include "tests/fixtures/llm_test_setup.hpp"
 #include "tests/fixtures/recording_chat_backend.hpp"
@@ -386,4 +387,34 @@ TEST_CASE("service serves a small batch beside a big one in about its own "
   CHECK(small->metrics.wall_ms < 250);
   CHECK(big_result.metrics.wall_ms >= 800);
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("service sends its temperature and seed on every call and records "
+          "them",
+          "[actors][llm]") {
+  auto settings = fast_settings();
+  settings.judge.temperature = 0.25;
+  settings.judge.seeded = true;
+  settings.judge.seed = 42;
+  test::judge_fixture judge;
+  test::test_system ts;
+  auto sent = std::make_shared<test::recording_chat_backend>(judge.backend(4));
+  auto service = spawn_scoring_service(ts.sys, settings, sent);
+  auto r = ts.score(service, short_batch("seeded", 3), 10s);
+  REQUIRE(r);
+  CHECK(r->results.size() == 3);
+  auto calls = sent->requests();
+  // A score call and an explanation call per answer.
+  REQUIRE(calls.size() == 6);
+  for (const auto& call : calls) {
+    CHECK(call.temperature == 0.25);
+    CHECK(call.seeded);
+    CHECK(call.seed == 42);
+  }
+  CHECK(r->metrics.judge.temperature == 0.25);
+  CHECK(r->metrics.judge.seeded);
+  CHECK(r->metrics.judge.seed == 42);
+  CHECK(r->metrics.judge.prompt_version == scoring::prompt_version());
+  // Without a model named, the backend says what judged.
+  CHECK(r->metrics.judge.model == sent->description());
 }

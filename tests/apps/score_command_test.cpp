@@ -380,26 +380,29 @@ TEST_CASE("grader score --resume refuses a journal value grader never wrote",
   scratch s;
   auto small = examples + "small.json";
   REQUIRE(s.grader("score --quiet --journal j.jsonl " + small).exit_code == 0);
-  auto first = json::parse(
-    slurp(s.dir / "j.jsonl").substr(0, slurp(s.dir / "j.jsonl").find('\n')));
+  // The line of the judge settings, then the first outcome.
+  auto written = slurp(s.dir / "j.jsonl");
+  auto header = written.substr(0, written.find('\n') + 1);
+  auto second = written.substr(header.size());
+  auto first = json::parse(second.substr(0, second.find('\n')));
   SECTION("a score of 12345") {
     first["score"] = 12345;
-    spit(s.dir / "j.jsonl", first.dump() + "\n");
+    spit(s.dir / "j.jsonl", header + first.dump() + "\n");
     auto run = s.grader("score --quiet --resume j.jsonl " + small);
     CHECK(run.exit_code == 2);
     CHECK(run.out.empty());
     CHECK(run.err
-          == "grader: journal 'j.jsonl' line 1: score must be 0..100, got "
+          == "grader: journal 'j.jsonl' line 2: score must be 0..100, got "
              "12345\n");
   }
   SECTION("an index beyond the batch") {
     first.erase("answer_id");
     first["index"] = 99;
-    spit(s.dir / "j.jsonl", first.dump() + "\n");
+    spit(s.dir / "j.jsonl", header + first.dump() + "\n");
     auto run = s.grader("score --quiet --resume j.jsonl " + small);
     CHECK(run.exit_code == 2);
     CHECK(run.err
-          == "grader: journal 'j.jsonl' line 1: index 99 is out of range for "
+          == "grader: journal 'j.jsonl' line 2: index 99 is out of range for "
              "a batch of 5 answers\n");
   }
 }
@@ -494,4 +497,69 @@ TEST_CASE("grader score refuses a batch of more than --max-answers items",
   run = s.grader("score -q --max-answers 20 -", lines);
   CHECK(run.exit_code == 0);
   CHECK(json::parse(run.out)["batch_stats"]["total_count"] == 20);
+}
+
+TEST_CASE("grader score records its judge settings and resumes or retries "
+          "only what was judged alike",
+          "[apps]") {
+  scratch s;
+  auto small = examples + "small.json";
+  REQUIRE(s.grader("score --quiet --seed 42 --temperature 0.5 --journal "
+                   "j.jsonl -o first.json "
+                   + small)
+            .exit_code
+          == 0);
+  auto judge = json::parse(slurp(s.dir / "first.json"))["metrics"]["judge"];
+  CHECK(judge["model"] == "built-in judge");
+  CHECK(judge["temperature"] == 0.5);
+  CHECK(judge["seed"] == 42);
+  CHECK(judge["prompt_version"].get<std::string>().size() == 12);
+  SECTION("the same settings go on") {
+    CHECK(s.grader("score --quiet --seed 42 --temperature 0.5 --resume "
+                   "j.jsonl "
+                   + small)
+            .exit_code
+          == 0);
+    CHECK(s.grader("score --quiet --seed 42 --temperature 0.5 --retry-failed "
+                   "first.json "
+                   + small)
+            .exit_code
+          == 0);
+  }
+  SECTION("other settings are refused, naming the difference") {
+    auto run = s.grader("score --quiet --seed 42 --resume j.jsonl " + small);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err
+          == "grader: --resume: the journal 'j.jsonl' was judged otherwise: "
+             "temperature 0 (was 0.5); --force uses it all the same\n");
+    run = s.grader("score --quiet --temperature 0.5 --seed 7 --retry-failed "
+                   "first.json "
+                   + small);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err
+          == "grader: --retry-failed: first.json was judged otherwise: seed 7 "
+             "(was 42); --force uses it all the same\n");
+  }
+  SECTION("--force goes on, with a warning") {
+    auto run = s.grader("score --force --resume j.jsonl " + small);
+    CHECK(run.exit_code == 0);
+    CHECK(run.err.find("grader: warning: --resume: the journal 'j.jsonl' was "
+                       "judged otherwise: temperature 0 (was 0.5), seed none "
+                       "(was 42); going on (--force)\n")
+          == 0);
+    CHECK(json::parse(run.out)["results"].size() == 5);
+  }
+  SECTION("a journal that does not say is refused too") {
+    auto text = slurp(s.dir / "j.jsonl");
+    spit(s.dir / "j.jsonl", text.substr(text.find('\n') + 1));
+    auto run = s.grader("score --quiet --seed 42 --temperature 0.5 --resume "
+                        "j.jsonl "
+                        + small);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err
+          == "grader: --resume: the journal 'j.jsonl' does not record what its "
+             "answers were judged with (it was written by an older grader); "
+             "--force uses it all the same\n");
+  }
 }

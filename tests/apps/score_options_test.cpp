@@ -60,6 +60,15 @@ std::vector<json> json_lines(const std::string& text) {
   return lines;
 }
 
+// The outcomes of a journal: its lines after the first, which records the
+// judge settings.
+std::vector<json> journal_outcomes(const std::string& text) {
+  auto lines = json_lines(text);
+  if (!lines.empty() && lines.front().contains("judge"))
+    lines.erase(lines.begin());
+  return lines;
+}
+
 } // namespace
 
 TEST_CASE("grader score --format jsonl pipes 2000 answers with progress on "
@@ -201,12 +210,12 @@ TEST_CASE("grader score --resume after SIGKILL scores no answer twice",
                         (run.dir / "first.err").string(),
                         (run.dir / "first.out").string()};
     // Wait until some answers are journaled, then crash the run.
-    for (int i = 0; i < 100 && json_lines(slurp(journal)).size() < 4; ++i)
+    for (int i = 0; i < 100 && journal_outcomes(slurp(journal)).size() < 4; ++i)
       std::this_thread::sleep_for(50ms);
     first.signal(SIGKILL);
     CHECK(first.wait() == -1);
   }
-  auto journaled = json_lines(slurp(journal)).size();
+  auto journaled = journal_outcomes(slurp(journal)).size();
   REQUIRE(journaled >= 4);
   REQUIRE(journaled < 24);
   // Calls the killed run sent may still reach the judge; they count
@@ -229,7 +238,7 @@ TEST_CASE("grader score --resume after SIGKILL scores no answer twice",
   CHECK(calls_after - calls_before == 2 * (24 - journaled));
   CHECK(out["metrics"]["llm_calls"] == 2 * (24 - journaled));
   // The resumed run journaled its answers too: the journal is complete.
-  CHECK(json_lines(slurp(journal)).size() == 24);
+  CHECK(journal_outcomes(slurp(journal)).size() == 24);
 }
 
 TEST_CASE("grader score --retry-failed re-scores only the failures",
@@ -250,7 +259,7 @@ TEST_CASE("grader score --retry-failed re-scores only the failures",
                         (hanging.dir / "score.err").string(),
                         (hanging.dir / "score.out").string()};
     // Cancel once the one answer that can finish has finished.
-    for (int i = 0; i < 200 && json_lines(slurp(journal)).empty(); ++i)
+    for (int i = 0; i < 200 && journal_outcomes(slurp(journal)).empty(); ++i)
       std::this_thread::sleep_for(50ms);
     score.signal(SIGINT);
     REQUIRE(score.wait() == 130);
@@ -508,7 +517,7 @@ TEST_CASE("grader score --resume scores again the answers a Ctrl-C "
     CHECK(first.wait() == 130);
   }
   auto cancelled = 0;
-  for (const auto& line : json_lines(slurp(journal)))
+  for (const auto& line : journal_outcomes(slurp(journal)))
     cancelled += line["type"] == "failure"
                  && line["error"]["code"] == "cancelled";
   REQUIRE(cancelled > 0);

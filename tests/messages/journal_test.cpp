@@ -236,3 +236,57 @@ TEST_CASE("journal reader keeps the latest line of each answer", "[codec]") {
   REQUIRE(journal.by_key.size() == 1);
   CHECK(std::holds_alternative<score_result>(journal.by_key.at("id:a0")));
 }
+
+TEST_CASE("journal writer starts a new journal with its judge settings",
+          "[codec]") {
+  test::scratch_directory tmp{"grader-journal"};
+  auto path = tmp.path("j.jsonl");
+  judge_settings judge;
+  judge.model = "gpt-4o-mini";
+  judge.temperature = 0.5;
+  judge.seeded = true;
+  judge.seed = 42;
+  judge.prompt_version = "132a66e6a08d";
+  auto answers = test::numbered_answers(2);
+  std::string error;
+  {
+    auto writer = journal_writer::open(path, error);
+    REQUIRE(writer != nullptr);
+    REQUIRE(writer->start(judge));
+    REQUIRE(writer->append(result_for(answers[0], 0)));
+  }
+  CHECK(slurp(path).substr(0, slurp(path).find('\n'))
+        == R"({"judge":{"model":"gpt-4o-mini","temperature":0.5,"seed":42,)"
+           R"("prompt_version":"132a66e6a08d"}})");
+  SECTION("a reader gives the settings apart from the outcomes") {
+    auto journal = test::read_journal_ok(path, 2);
+    REQUIRE(journal.judge);
+    CHECK(*journal.judge == judge);
+    CHECK(journal.lines == 1);
+    CHECK(journal.by_key.size() == 1);
+  }
+  SECTION("a resumed journal keeps its first line and gets no second") {
+    auto other = judge;
+    other.temperature = 0;
+    auto writer = journal_writer::open(path, error);
+    REQUIRE(writer != nullptr);
+    REQUIRE(writer->start(other));
+    REQUIRE(writer->append(result_for(answers[1], 1)));
+    auto journal = test::read_journal_ok(path, 2);
+    REQUIRE(journal.judge);
+    CHECK(*journal.judge == judge);
+    CHECK(journal.lines == 2);
+  }
+  SECTION("a journal without them has none") {
+    spit(path, write_outcome_line(result_for(answers[0], 0)) + "\n");
+    CHECK_FALSE(test::read_journal_ok(path, 2).judge);
+  }
+  SECTION("broken settings are named") {
+    spit(path, R"({"judge":{"model":"m","temperature":9,"prompt_version":"p"}})"
+               "\n");
+    CHECK_FALSE(read_journal(path, error, 2));
+    CHECK(error
+          == "journal '" + path
+               + "' line 1: judge.temperature must be 0..2, got 9");
+  }
+}

@@ -48,6 +48,20 @@ TEST_CASE("a chat request encodes as OpenAI documents it", "[net]") {
 TEST_CASE("a chat request survives encoding and decoding", "[net]") {
   auto x = sample_request();
   CHECK(decoded(decode_chat_request(encode_chat_request(x, "m"))) == x);
+  x.seeded = true;
+  x.seed = 9007199254740993;
+  CHECK(decoded(decode_chat_request(encode_chat_request(x, "m"))) == x);
+}
+
+TEST_CASE("a seeded chat request carries its seed, an unseeded one none",
+          "[net]") {
+  auto x = sample_request();
+  CHECK_FALSE(json::parse(encode_chat_request(x, "m")).contains("seed"));
+  x.seeded = true;
+  x.seed = 0;
+  CHECK(json::parse(encode_chat_request(x, "m"))["seed"] == 0);
+  x.seed = 42;
+  CHECK(json::parse(encode_chat_request(x, "m"))["seed"] == 42);
 }
 
 TEST_CASE("a chat request's temperature and max_tokens are optional", "[net]") {
@@ -75,6 +89,10 @@ TEST_CASE("a broken chat request is named", "[net]") {
         == "request's messages[1] is not an object");
   CHECK(error(decode_chat_request(R"({"messages": [], "temperature": "0"})"))
         == "request's temperature is not a number");
+  CHECK(error(decode_chat_request(R"({"messages": [], "seed": 1.5})"))
+        == "request's seed is not a non-negative integer");
+  CHECK(error(decode_chat_request(R"({"messages": [], "seed": -3})"))
+        == "request's seed is not a non-negative integer");
   CHECK(error(decode_chat_request(R"({"messages": [], "max_tokens": -1})"))
         == "request's max_tokens is not a token count");
 }
