@@ -335,14 +335,10 @@ clock::time_point waiting_ends(const llm_gateway_state& st,
 }
 
 // A chat request from a scorer: answered from the cache, joined to an
-// identical call under way, or queued as a new call at `place`. Every call
-// goes out with the service's temperature and seed.
+// identical call under way, or queued as a new call at `place`.
 caf::result<gateway_reply> on_chat(llm_gateway_pointer self,
                                    chat_request& request, call_place place) {
   auto& st = self->state;
-  request.temperature = st.settings.judge.temperature;
-  request.seeded = st.settings.judge.seeded;
-  request.seed = st.settings.judge.seed;
   auto key = key_of(request);
   if (auto* hit = st.cache.find(key)) {
     ++st.stats.cache_hits;

@@ -85,9 +85,10 @@ void explain(scorer_pointer self) {
   if (!st.gateway || scoring::is_blank_answer(st.task.item))
     return finish(self,
                   scoring::templated_explanation(st.task.item, st.verdict));
+  auto prompt = scoring::explanation_prompt(st.task.item, st.verdict);
+  scoring::apply_judge_settings(prompt, st.judge);
   self
-    ->request(st.gateway, no_timeout, chat_atom_v,
-              scoring::explanation_prompt(st.task.item, st.verdict),
+    ->request(st.gateway, no_timeout, chat_atom_v, std::move(prompt),
               place_now(self))
     .then(
       [=](const gateway_reply& x) {
@@ -108,10 +109,40 @@ void explain(scorer_pointer self) {
 }
 
 void use_keyword_rule(scorer_pointer self, const char* reason) {
-  self->state.verdict
-    = scoring::grade_short_answer_by_keywords(self->state.task.item);
-  self->state.fallback_reason = reason;
+  auto& st = self->state;
+  st.verdict = scoring::grade_short_answer_by_keywords(st.task.item);
+  st.fallback_reason = reason;
+  if (reason == fallback_reasons::token_budget)
+    scoring::flag_for_review(st.verdict, scoring::review_reasons::token_budget);
+  if (st.asked_again)
+    scoring::flag_for_review(st.verdict,
+                             scoring::review_reasons::reply_retried);
   explain(self);
+}
+
+// The grade the samples that came back give: their reduced score, with the
+// samples listed when there were several, flagged when they disagree.
+grade grade_from_samples(const scorer_state& st) {
+  std::vector<int32_t> scores;
+  for (const auto& sample : st.samples)
+    if (sample)
+      scores.push_back(sample->score);
+  auto score = scoring::reduce_scores(scores, st.judge.reducer);
+  auto result = scoring::grade_from_judgement(st.task.item, {score, {}});
+  if (st.judge.samples > 1)
+    result.judge_scores = scores;
+  if (scoring::score_spread(scores) > st.judge.max_spread)
+    scoring::flag_for_review(result, scoring::review_reasons::samples_disagree);
+  if (st.ambiguous)
+    scoring::flag_for_review(result, scoring::review_reasons::ambiguous_reply);
+  if (st.asked_again)
+    scoring::flag_for_review(result, scoring::review_reasons::reply_retried);
+  return result;
+}
+
+bool has_samples(const scorer_state& st) {
+  return std::any_of(st.samples.begin(), st.samples.end(),
+                     [](const auto& sample) { return sample.has_value(); });
 }
 
 // The answer's time is up: a decided verdict keeps its grader and gets the
@@ -120,6 +151,11 @@ void give_up(scorer_pointer self) {
   auto& st = self->state;
   if (!st.reply.pending())
     return;
+  // Samples that came back decide, though others did not.
+  if (!st.decided && has_samples(st)) {
+    st.verdict = grade_from_samples(st);
+    st.decided = true;
+  }
   if (!st.decided) {
     st.verdict = scoring::fallback_grade(st.task.item);
     st.fallback_reason = st.task.timeout_is_deadline
@@ -130,12 +166,25 @@ void give_up(scorer_pointer self) {
     self, " (Explanation templated: the LLM did not answer in time.)");
 }
 
-void ask_for_score(scorer_pointer self) {
+// One score call has its answer (or failed for good): once the last one
+// has, the samples decide, or the keyword rule when none gave a verdict.
+void sample_done(scorer_pointer self) {
+  auto& st = self->state;
+  if (--st.samples_out > 0 || st.decided || !st.reply.pending())
+    return;
+  if (!has_samples(st))
+    return use_keyword_rule(self, st.sample_failure);
+  st.verdict = grade_from_samples(st);
+  explain(self);
+}
+
+void ask_for_score(scorer_pointer self, uint32_t sample, bool again) {
   auto& st = self->state;
   auto prompt = scoring::short_answer_prompt(st.task.item);
+  scoring::apply_judge_settings(prompt, st.judge, sample);
   // The second request differs from the first, so it reaches the model
   // instead of the gateway's cache of the reply that did not parse.
-  if (st.asked_again)
+  if (again)
     prompt.messages.push_back(
       {"user", "Your last reply could not be read. Reply with only the JSON "
                "object {\"score\": <integer 0-100>, \"reasoning\": "
@@ -149,26 +198,37 @@ void ask_for_score(scorer_pointer self) {
         count(st, x);
         auto parsed = scoring::parse_score_reply(x.reply.content);
         if (parsed.verdict) {
-          st.verdict = scoring::grade_from_judgement(st.task.item,
-                                                     *parsed.verdict);
+          st.samples[sample] = *parsed.verdict;
           // The reply held verdicts that disagree (one may be the
           // student's text quoted back): a person decides.
-          if (parsed.ambiguous)
-            st.verdict.needs_review = true;
-          return explain(self);
+          st.ambiguous = st.ambiguous || parsed.ambiguous;
+          return sample_done(self);
         }
-        if (!st.asked_again) {
+        if (!again) {
           st.asked_again = true;
-          return ask_for_score(self);
+          return ask_for_score(self, sample, true);
         }
-        use_keyword_rule(self, fallback_reasons::unreadable_reply);
+        st.sample_failure = fallback_reasons::unreadable_reply;
+        sample_done(self);
       },
       [=](caf::error& err) {
-        note_error(self->state, err);
-        use_keyword_rule(self, err == ec::llm_budget_spent
-                                 ? fallback_reasons::token_budget
-                                 : fallback_reasons::llm_error);
+        auto& st = self->state;
+        note_error(st, err);
+        st.sample_failure = err == ec::llm_budget_spent
+                              ? fallback_reasons::token_budget
+                              : fallback_reasons::llm_error;
+        sample_done(self);
       });
+}
+
+// Asks for every sample of the score at once.
+void ask_for_scores(scorer_pointer self) {
+  auto& st = self->state;
+  auto samples = std::max<uint32_t>(st.judge.samples, 1);
+  st.samples.assign(samples, std::nullopt);
+  st.samples_out = samples;
+  for (uint32_t sample = 0; sample < samples; ++sample)
+    ask_for_score(self, sample, false);
 }
 
 void score(scorer_pointer self) {
@@ -192,15 +252,16 @@ void score(scorer_pointer self) {
     st.verdict = scoring::grade_short_answer_by_keywords(x);
     return explain(self);
   }
-  ask_for_score(self);
+  ask_for_scores(self);
 }
 
 } // namespace
 
-scorer_actor::behavior_type scorer(scorer_pointer self,
-                                   llm_gateway_actor gateway,
-                                   scoring::answer_limits limits) {
+scorer_actor::behavior_type
+scorer(scorer_pointer self, llm_gateway_actor gateway,
+       scoring::answer_limits limits, scoring::judge_settings judge) {
   self->state.gateway = std::move(gateway);
+  self->state.judge = std::move(judge);
   self->set_exception_handler(exception_to_error);
   return {
     [=](score_atom, scoring_task& task) -> caf::result<score_result> {
@@ -233,13 +294,15 @@ scorer_actor::behavior_type scorer(scorer_pointer self,
 }
 
 scorer_actor spawn_scorer(caf::actor_system& sys) {
-  return sys.spawn(scorer, llm_gateway_actor{}, scoring::answer_limits{});
+  return sys.spawn(scorer, llm_gateway_actor{}, scoring::answer_limits{},
+                   scoring::judge_settings{});
 }
 
 scorer_factory scorers_using(llm_gateway_actor gateway,
-                             scoring::answer_limits limits) {
-  return [gateway, limits](caf::actor_system& sys) {
-    return sys.spawn(scorer, gateway, limits);
+                             scoring::answer_limits limits,
+                             scoring::judge_settings judge) {
+  return [gateway, limits, judge](caf::actor_system& sys) {
+    return sys.spawn(scorer, gateway, limits, judge);
   };
 }
 

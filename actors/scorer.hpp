@@ -10,6 +10,8 @@
 
 #include "actors/actors.hpp"
 #include "scoring/answer_limits.hpp"
+#include "scoring/judge_settings.hpp"
+#include "scoring/llm_reply.hpp"
 
 namespace grader {
 
@@ -19,13 +21,24 @@ struct scorer_state {
 
   /// Where LLM calls go; invalid when the scorer works without an LLM.
   llm_gateway_actor gateway;
+  /// The temperature and seed of every call, and how many score samples.
+  scoring::judge_settings judge;
   scoring_task task;
   /// The coordinator's reply, delivered once.
   caf::typed_response_promise<score_result> reply;
   grade verdict;
   llm_usage usage;
-  /// Whether the score reply already failed to parse once.
+  /// The judge's verdict per score sample, empty until it came back.
+  std::vector<std::optional<scoring::judged_score>> samples;
+  /// Score calls not yet answered.
+  uint32_t samples_out = 0;
+  /// Why the last failed sample failed (see fallback_reasons): the
+  /// fallback reason should every sample fail.
+  const char* sample_failure = nullptr;
+  /// Whether a score reply failed to parse and was asked for again.
   bool asked_again = false;
+  /// Whether a score reply held verdicts that disagree.
+  bool ambiguous = false;
   /// Whether `verdict` is decided; then only the explanation is missing.
   bool decided = false;
   /// Why the verdict came from fallback rules (see fallback_reasons).
@@ -40,15 +53,17 @@ using scorer_pointer = scorer_actor::stateful_pointer<scorer_state>;
 /// Scores one answer per life. Every answer is validated first; an invalid
 /// one is replied as an ec::invalid_answer error naming the fields. Multiple
 /// choice and true/false are decided by rules; a blank answer scores 0 by
-/// rule; other short answers are scored by the LLM (a reply that does not
-/// parse is asked for once more, then the keyword rule decides, graded_by
-/// fallback). Then the LLM explains the grade; a failed or empty
+/// rule; other short answers are scored by the LLM, `judge.samples` times
+/// at once (a reply that does not parse is asked for once more; when no
+/// sample gives a verdict the keyword rule decides, graded_by fallback),
+/// the samples reduced to one score. Then the LLM explains the grade; a
+/// failed or empty
 /// explanation becomes the templated one, and the feedback says so. Without
 /// a gateway, short answers get the keyword rule and explanations are
 /// templated. An answer over `limits` is invalid.
-scorer_actor::behavior_type scorer(scorer_pointer self,
-                                   llm_gateway_actor gateway,
-                                   scoring::answer_limits limits);
+scorer_actor::behavior_type
+scorer(scorer_pointer self, llm_gateway_actor gateway,
+       scoring::answer_limits limits, scoring::judge_settings judge);
 
 /// Spawns the scorer of one answer. Batch coordinators call one of these per
 /// answer; tests pass their own to inject faults.
@@ -57,10 +72,11 @@ using scorer_factory = std::function<scorer_actor(caf::actor_system&)>;
 /// Spawns a scorer that works without an LLM.
 scorer_actor spawn_scorer(caf::actor_system& sys);
 
-/// A factory for scorers that call the LLM through `gateway` and hold
-/// answers to `limits`.
+/// A factory for scorers that call the LLM through `gateway`, hold answers
+/// to `limits` and judge with `judge`.
 scorer_factory scorers_using(llm_gateway_actor gateway,
-                             scoring::answer_limits limits = {});
+                             scoring::answer_limits limits = {},
+                             scoring::judge_settings judge = {});
 
 /// Turns an exception escaping a handler into the actor's exit reason, with
 /// the exception's text, so the coordinator can report what went wrong.

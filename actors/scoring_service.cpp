@@ -93,7 +93,8 @@ scoring_service(scoring_service_pointer self, config settings,
                                         settings);
   st.make_scorer = make_scorer
                      ? std::move(make_scorer)
-                     : scorers_using(st.gateway, settings.answer_limits);
+                     : scorers_using(st.gateway, settings.answer_limits,
+                                     settings.judge);
   // A coordinator ends with its batch: forget it. A client that goes
   // (its process ended, its connection broke) takes its batches with it.
   self->set_down_handler([=](caf::down_msg& msg) {

@@ -30,6 +30,10 @@ void write_fields(json_text& out, const score_result& x) {
   if (!x.llm_error.empty())
     out.member("llm_error", x.llm_error);
   out.member("needs_review", x.verdict.needs_review);
+  if (!x.verdict.review_reasons.empty())
+    out.member("review_reasons", x.verdict.review_reasons);
+  if (!x.verdict.judge_scores.empty())
+    out.member("judge_scores", x.verdict.judge_scores);
 }
 
 score_result read_result(const fields& in) {
@@ -54,6 +58,16 @@ score_result read_result(const fields& in) {
                       + "' is unknown");
   x.llm_error = in.optional_text("llm_error");
   x.verdict.needs_review = in.flag("needs_review");
+  if (in.has("review_reasons")) {
+    x.verdict.review_reasons = in.texts("review_reasons");
+    for (const auto& reason : x.verdict.review_reasons)
+      if (!scoring::is_review_reason(reason))
+        throw field_error("review_reasons: '"
+                          + scoring::escape_for_display(reason)
+                          + "' is unknown");
+  }
+  if (in.has("judge_scores"))
+    x.verdict.judge_scores = in.int32s_in("judge_scores", 0, 100);
   return x;
 }
 

@@ -103,6 +103,13 @@ void json_text::value(const std::vector<std::string>& texts) {
   end_array();
 }
 
+void json_text::value(const std::vector<int32_t>& numbers) {
+  begin_array();
+  for (auto number : numbers)
+    value(static_cast<int64_t>(number));
+  end_array();
+}
+
 void json_text::raw(std::string_view json) {
   separate();
   out_ += json;

@@ -45,6 +45,8 @@ public:
   void value(double number);
   /// An array of strings.
   void value(const std::vector<std::string>& texts);
+  /// An array of integers.
+  void value(const std::vector<int32_t>& numbers);
 
   /// Appends already formatted JSON (a value).
   void raw(std::string_view json);

@@ -190,12 +190,34 @@ std::optional<int32_t> score_field(const json& data) {
     std::clamp<int64_t>(field->get<int64_t>(), 0, 100));
 }
 
-std::optional<std::string> score_content(const json& data) {
+// How far a sampled score strays from the judge's own: as a model's
+// samples vary with the temperature, up to 10 points per unit of it either
+// way, and repeatably, decided by the seed and the answer alone.
+int32_t sampling_offset(const chat_request& x, std::string_view answer) {
+  auto reach = static_cast<int64_t>(std::lround(10 * x.temperature));
+  if (!x.seeded || reach <= 0)
+    return 0;
+  uint64_t hash = 0xcbf29ce484222325 ^ x.seed;
+  for (unsigned char byte : answer) {
+    hash ^= byte;
+    hash *= 0x100000001b3;
+  }
+  hash ^= hash >> 29;
+  hash *= 0xbf58476d1ce4e5b9;
+  hash ^= hash >> 32;
+  auto span = static_cast<uint64_t>(2 * reach + 1);
+  return static_cast<int32_t>(static_cast<int64_t>(hash % span) - reach);
+}
+
+std::optional<std::string> score_content(const chat_request& x,
+                                         const json& data) {
   auto student_answer = string_field(data, "student_answer");
   auto keywords = strings_field(data, "expected_keywords");
   if (!student_answer || !keywords)
     return std::nullopt;
   auto verdict = judge_short_answer(*student_answer, *keywords);
+  verdict.score
+    = std::clamp(verdict.score + sampling_offset(x, *student_answer), 0, 100);
   nlohmann::ordered_json reply;
   reply["score"] = verdict.score;
   reply["reasoning"] = verdict.reasoning;
@@ -263,7 +285,7 @@ chat_reply judge_reply(const chat_request& x) {
   if (auto data = data_object(x)) {
     auto task = string_field(*data, "task");
     if (task == score_task)
-      content = score_content(*data);
+      content = score_content(x, *data);
     else if (task == explain_task)
       content = explanation_content(*data);
   }

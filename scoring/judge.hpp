@@ -29,7 +29,10 @@ std::string judge_explanation(const answer& x, const grade& g);
 /// on the last line of the last user message and answers with a score
 /// object (`{"score": N, "reasoning": "..."}`) or with the explanation
 /// text. Usage counts a token per 4 bytes, at least 1. A request it cannot
-/// read gets a content saying so, which parse_score_reply rejects.
+/// read gets a content saying so, which parse_score_reply rejects. A seeded
+/// request at a temperature above 0 has its score moved by up to 10 points
+/// per unit of temperature either way, as a model's samples vary: the same
+/// seed, temperature and answer always move it alike.
 chat_reply judge_reply(const chat_request& x);
 
 } // namespace grader::scoring

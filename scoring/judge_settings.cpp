@@ -20,6 +20,13 @@ std::string seed_text(const judge_settings& x) {
 
 } // namespace
 
+void apply_judge_settings(chat_request& request, const judge_settings& judge,
+                          uint32_t sample) {
+  request.temperature = judge.temperature;
+  request.seeded = judge.seeded || judge.samples > 1;
+  request.seed = request.seeded ? judge.seed + sample : 0;
+}
+
 std::string judge_settings_difference(const judge_settings& earlier,
                                       const judge_settings& now) {
   std::string result;
@@ -38,6 +45,12 @@ std::string judge_settings_difference(const judge_settings& earlier,
   differ("seed", seed_text(earlier), seed_text(now));
   differ("prompt version", escape_for_display(earlier.prompt_version, 40),
          escape_for_display(now.prompt_version, 40));
+  differ("judge samples", std::to_string(earlier.samples),
+         std::to_string(now.samples));
+  differ("reducer", std::string{to_string(earlier.reducer)},
+         std::string{to_string(now.reducer)});
+  differ("max spread", std::to_string(earlier.max_spread),
+         std::to_string(now.max_spread));
   return result;
 }
 

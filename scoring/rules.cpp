@@ -82,7 +82,7 @@ grade grade_short_answer_by_keywords(const answer& x) {
   }
   result.is_correct = result.score >= correct_threshold;
   result.by = graded_by::fallback;
-  result.needs_review = true;
+  flag_for_review(result, review_reasons::fallback_used);
   result.feedback = feedback_for(x, result)
                     + " (Scored by keyword matching; flagged for review.)";
   return result;
@@ -105,7 +105,8 @@ grade grade_from_judgement(const answer& x, const judged_score& verdict) {
   result.is_correct = result.score >= correct_threshold;
   result.keyword_matches = match_keywords(x.user_answer, x.correct_keywords);
   result.by = graded_by::llm;
-  result.needs_review = result.is_correct && result.keyword_matches.empty();
+  if (result.is_correct && result.keyword_matches.empty())
+    flag_for_review(result, review_reasons::keywords_absent);
   result.feedback = feedback_for(x, result);
   return result;
 }
@@ -131,7 +132,7 @@ grade fallback_grade(const answer& x) {
 grade deferred_grade(const answer&) {
   grade result;
   result.by = graded_by::fallback;
-  result.needs_review = true;
+  flag_for_review(result, review_reasons::not_graded);
   result.feedback = "Not graded: the batch deadline came first. A teacher "
                     "will review this answer.";
   return result;

@@ -79,6 +79,11 @@ scoring::judge_settings judge_settings_of(const llm_options& opts) {
   result.seeded = opts.seeded;
   result.seed = opts.seed;
   result.prompt_version = scoring::prompt_version();
+  result.samples = opts.judge_samples;
+  // The option's check admits only names parse_score_reducer knows.
+  result.reducer = scoring::parse_score_reducer(opts.reducer)
+                     .value_or(scoring::score_reducer::median);
+  result.max_spread = opts.max_spread;
   return result;
 }
 
@@ -123,6 +128,24 @@ void add_llm_options(CLI::App& cmd, llm_options& opts) {
       "one (default: none)")
     ->check(
       CLI::Range(uint64_t{0}, uint64_t{std::numeric_limits<int64_t>::max()}))
+    ->group(llm);
+  cmd
+    .add_option("--judge-samples", opts.judge_samples,
+                "Score calls per short answer, each with its own seed; the "
+                "score is what --reducer makes of them")
+    ->capture_default_str()
+    ->check(CLI::Range(1u, 100u))
+    ->group(llm);
+  cmd.add_option("--reducer", opts.reducer, "How samples become the score")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"median", "mean"}))
+    ->group(llm);
+  cmd
+    .add_option("--max-spread", opts.max_spread,
+                "Points the samples may lie apart before the answer needs "
+                "review")
+    ->capture_default_str()
+    ->check(CLI::Range(0, 100))
     ->group(llm);
   cmd
     .add_option("--api-key-env", opts.api_key_env,

@@ -36,6 +36,9 @@ struct llm_options {
   double temperature = 0;
   bool seeded = false;
   uint64_t seed = 0;
+  uint32_t judge_samples = 1;
+  std::string reducer = "median";
+  int32_t max_spread = 20;
   scoring::answer_limits answer_limits;
 };
 

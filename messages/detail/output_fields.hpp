@@ -127,6 +127,25 @@ public:
     return result;
   }
 
+  // An array of integers, each from `low` to `high`.
+  std::vector<int32_t> int32s_in(const char* name, int32_t low,
+                                 int32_t high) const {
+    const auto& list = find(name, is_array, "an array of integers");
+    std::vector<int32_t> result;
+    for (size_t i = 0; i < list.size(); ++i) {
+      auto item = path_of(name) + "[" + std::to_string(i) + "]";
+      if (!list[i].is_number_integer() || !fits_int32(list[i]))
+        throw field_error(item + " must be an integer, got " + list[i].dump());
+      auto value = list[i].get<int32_t>();
+      if (value < low || value > high)
+        throw field_error(item + " must be " + std::to_string(low) + ".."
+                          + std::to_string(high) + ", got "
+                          + std::to_string(value));
+      result.push_back(value);
+    }
+    return result;
+  }
+
   // A time as grader writes it (`graded_at`).
   std::string time(const char* name) const {
     auto value = text(name);

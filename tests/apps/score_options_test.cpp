@@ -3,6 +3,7 @@
 // cancellation, journal, resume and retry of failures. Every run is the
 // real binary; LLM calls go to a real `grader judge` on 127.0.0.1.
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -169,6 +170,77 @@ TEST_CASE("grader score stops calling the LLM once the token budget is spent",
   CHECK(out["metrics"]["llm_error"].get<std::string>().find("token budget")
         != std::string::npos);
   CHECK(run.err().find("token budget") != std::string::npos);
+}
+
+TEST_CASE("grader score --judge-samples 3 reports the samples of every short "
+          "answer and their median, the same twice with one seed",
+          "[apps][llm]") {
+  judge_run run;
+  auto batch = (run.dir / "batch.json").string();
+  auto input = json::parse(slurp(examples + "mixed.json"));
+  write(batch, input.dump());
+  auto score = [&](const std::string& more) {
+    REQUIRE(run.grader("score --quiet --judge-samples 3 --temperature 1 "
+                       "--seed 5 --llm-url "
+                       + run.url() + " " + more + " '" + batch + "'")
+            == 0);
+    return json::parse(run.out());
+  };
+  auto first = score("");
+  size_t short_answers = 0;
+  size_t samples_apart = 0;
+  for (const auto& x : first["results"]) {
+    // Multiple choice, true/false and blank short answers are decided by
+    // rules: nothing to sample.
+    auto index = x["index"].get<size_t>();
+    if (input["answers"][index]["question_type"] != "short_answer"
+        || x["graded_by"] == "rules") {
+      CHECK_FALSE(x.contains("judge_scores"));
+      continue;
+    }
+    ++short_answers;
+    REQUIRE(x["judge_scores"].size() == 3);
+    auto samples = x["judge_scores"].get<std::vector<int>>();
+    samples_apart += samples[0] != samples[1] || samples[1] != samples[2];
+    std::sort(samples.begin(), samples.end());
+    CHECK(x["score"] == samples[1]);
+    CHECK(x["graded_by"] == "llm");
+  }
+  CHECK(short_answers == 13);
+  REQUIRE(first["results"].size() == 36);
+  // At temperature 1 the judge's samples differ: the median is taken of
+  // different values, not of one repeated.
+  CHECK(samples_apart >= 5);
+  CHECK(first["metrics"]["judge"]["samples"] == 3);
+  CHECK(first["metrics"]["judge"]["reducer"] == "median");
+  // Two score calls more per short answer than with one sample.
+  auto calls = first["metrics"]["llm_calls"].get<size_t>();
+  CHECK(run.stats()["completions"] == calls);
+  REQUIRE(
+    run.grader("score --quiet --llm-url " + run.url() + " '" + batch + "'")
+    == 0);
+  CHECK(calls - json::parse(run.out())["metrics"]["llm_calls"].get<size_t>()
+        == 2 * 13);
+  auto again = score("");
+  REQUIRE(again["results"].size() == first["results"].size());
+  for (size_t i = 0; i < first["results"].size(); ++i) {
+    CHECK(again["results"][i]["score"] == first["results"][i]["score"]);
+    CHECK(again["results"][i].value("judge_scores", json::array())
+          == first["results"][i].value("judge_scores", json::array()));
+  }
+  // With no spread allowed, samples that differ need review, and say so.
+  auto strict = score("--max-spread 0");
+  size_t disagreeing = 0;
+  for (const auto& x : strict["results"])
+    if (x.contains("judge_scores")
+        && x["judge_scores"][0] != x["judge_scores"][1]) {
+      ++disagreeing;
+      CHECK(x["needs_review"] == true);
+      auto reasons = x["review_reasons"].get<std::vector<std::string>>();
+      CHECK(std::find(reasons.begin(), reasons.end(), "samples_disagree")
+            != reasons.end());
+    }
+  CHECK(disagreeing > 0);
 }
 
 TEST_CASE("grader score cancels on SIGINT within a second with every answer "

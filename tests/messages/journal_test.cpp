@@ -257,7 +257,8 @@ TEST_CASE("journal writer starts a new journal with its judge settings",
   }
   CHECK(slurp(path).substr(0, slurp(path).find('\n'))
         == R"({"judge":{"model":"gpt-4o-mini","temperature":0.5,"seed":42,)"
-           R"("prompt_version":"132a66e6a08d"}})");
+           R"("prompt_version":"132a66e6a08d","samples":1,"reducer":"median",)"
+           R"("max_spread":20}})");
   SECTION("a reader gives the settings apart from the outcomes") {
     auto journal = test::read_journal_ok(path, 2);
     REQUIRE(journal.judge);
@@ -282,7 +283,8 @@ TEST_CASE("journal writer starts a new journal with its judge settings",
     CHECK_FALSE(test::read_journal_ok(path, 2).judge);
   }
   SECTION("broken settings are named") {
-    spit(path, R"({"judge":{"model":"m","temperature":9,"prompt_version":"p"}})"
+    spit(path, R"({"judge":{"model":"m","temperature":9,"prompt_version":"p",)"
+               R"("samples":1,"reducer":"median","max_spread":20}})"
                "\n");
     CHECK_FALSE(read_journal(path, error, 2));
     CHECK(error

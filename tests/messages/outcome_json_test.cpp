@@ -81,6 +81,18 @@ TEST_CASE("codec writes a result line and reads it back unchanged", "[codec]") {
     CHECK(line.find("answer_id") == std::string::npos);
     CHECK(std::get<score_result>(read_line_ok(line)) == x);
   }
+  SECTION("review reasons and judge samples read back; absent, none") {
+    CHECK_FALSE(nlohmann::json::parse(line).contains("review_reasons"));
+    CHECK_FALSE(nlohmann::json::parse(line).contains("judge_scores"));
+    x.verdict.review_reasons = {"samples_disagree", "reply_retried"};
+    x.verdict.judge_scores = {70, 95, 80};
+    line = write_outcome_line(x);
+    auto json = nlohmann::json::parse(line);
+    CHECK(json["review_reasons"]
+          == nlohmann::json::array({"samples_disagree", "reply_retried"}));
+    CHECK(json["judge_scores"] == nlohmann::json::array({70, 95, 80}));
+    CHECK(std::get<score_result>(read_line_ok(line)) == x);
+  }
   SECTION("each grader reads back") {
     for (auto by : {graded_by::rules, graded_by::llm, graded_by::fallback}) {
       x.verdict.by = by;
@@ -166,6 +178,15 @@ TEST_CASE("codec refuses outcome lines with values grader never writes",
            "'yesterday'");
   CHECK(read_line_error(result_line_with("graded_by", "\x1B[31mteacher"))
         == "graded_by '\\x1b[31mteacher' is unknown");
+  CHECK(read_line_error(result_line_with(
+          "review_reasons", nlohmann::json::array({"\x1B[2Jbored"})))
+        == "review_reasons: '\\x1b[2Jbored' is unknown");
+  CHECK(read_line_error(
+          result_line_with("judge_scores", nlohmann::json::array({50, 101})))
+        == "judge_scores[1] must be 0..100, got 101");
+  CHECK(read_line_error(
+          result_line_with("judge_scores", nlohmann::json::array({"50"})))
+        == "judge_scores[0] must be an integer, got \"50\"");
   auto failure = nlohmann::json::parse(write_outcome_line(korean_failure()));
   failure["error"]["code"] = "none";
   CHECK(read_line_error(failure.dump())

@@ -59,3 +59,26 @@ TEST_CASE("the prompt version is 12 hex digits and the same every time",
   CHECK(version.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(prompt_version() == version);
 }
+
+TEST_CASE("judge settings give every sample its own seed", "[scoring]") {
+  chat_request request;
+  auto judge = usual();
+  judge.temperature = 0.7;
+  apply_judge_settings(request, judge);
+  CHECK(request.temperature == 0.7);
+  CHECK_FALSE(request.seeded);
+  judge.samples = 3;
+  for (uint32_t sample = 0; sample < 3; ++sample) {
+    apply_judge_settings(request, judge, sample);
+    CHECK(request.seeded);
+    CHECK(request.seed == sample);
+  }
+  judge.seeded = true;
+  judge.seed = 100;
+  apply_judge_settings(request, judge, 2);
+  CHECK(request.seed == 102);
+  judge.samples = 1;
+  apply_judge_settings(request, judge);
+  CHECK(request.seeded);
+  CHECK(request.seed == 100);
+}

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cstdlib>
+
 #include <catch2/catch.hpp>
 
 #include "tests/fixtures/test_answers.hpp"
@@ -203,4 +206,32 @@ TEST_CASE("the judge counts at least one token", "[scoring]") {
   auto reply = judge_reply(request);
   CHECK(reply.usage.prompt_tokens == 1);
   CHECK(reply.usage.completion_tokens >= 1);
+}
+
+TEST_CASE("the judge's samples vary with temperature and seed, repeatably",
+          "[scoring]") {
+  auto answer = short_answer("light and water", keywords);
+  auto score_of = [&](double temperature, bool seeded, uint64_t seed) {
+    auto request = short_answer_prompt(answer);
+    request.temperature = temperature;
+    request.seeded = seeded;
+    request.seed = seed;
+    auto parsed = parse_score_reply(judge_reply(request).content);
+    REQUIRE(parsed.verdict);
+    return parsed.verdict->score;
+  };
+  auto own = judge_short_answer(answer.user_answer, keywords).score;
+  // At temperature 0, or without a seed, the judge's own score.
+  CHECK(score_of(0, true, 7) == own);
+  CHECK(score_of(1, false, 0) == own);
+  std::vector<int32_t> sampled;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    auto score = score_of(1, true, seed);
+    // At temperature 1, at most 10 points either way.
+    CHECK(std::abs(score - own) <= 10);
+    CHECK(score_of(1, true, seed) == score);
+    sampled.push_back(score);
+  }
+  std::sort(sampled.begin(), sampled.end());
+  CHECK(std::unique(sampled.begin(), sampled.end()) - sampled.begin() >= 5);
 }

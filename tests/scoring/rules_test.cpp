@@ -22,7 +22,12 @@ grade make_grade(bool is_correct, int32_t score, std::string feedback,
   g.keyword_matches = std::move(matches);
   g.feedback = std::move(feedback);
   g.by = by;
-  g.needs_review = needs_review;
+  // A fallback rule's grade needs review for that; an LLM's here only
+  // for a passing score without keywords.
+  if (needs_review)
+    flag_for_review(g, by == graded_by::fallback
+                         ? review_reasons::fallback_used
+                         : review_reasons::keywords_absent);
   return g;
 }
 
