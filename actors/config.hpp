@@ -76,10 +76,10 @@ struct config {
   /// What judges answers, for the batch metrics; the service fills it in
   /// from its backend.
   std::string llm_name;
-  /// The temperature and seed the gateway puts on every call, and with the
-  /// model and the prompt version what the batch metrics record. The
-  /// service fills in the prompt version, and the model from its backend
-  /// when it is empty.
+  /// The temperature and seed the scorers put on every call, the samples
+  /// they take, and with the model and the prompt version what the batch
+  /// metrics record. The service fills in the prompt version, and the model
+  /// from its backend when it is empty.
   scoring::judge_settings judge;
 };
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scoring/feedback.hpp"
+#include "scoring/fnv1a.hpp"
 #include "scoring/keywords.hpp"
 #include "scoring/normalize.hpp"
 #include "scoring/prompts.hpp"
@@ -197,11 +198,7 @@ int32_t sampling_offset(const chat_request& x, std::string_view answer) {
   auto reach = static_cast<int64_t>(std::lround(10 * x.temperature));
   if (!x.seeded || reach <= 0)
     return 0;
-  uint64_t hash = 0xcbf29ce484222325 ^ x.seed;
-  for (unsigned char byte : answer) {
-    hash ^= byte;
-    hash *= 0x100000001b3;
-  }
+  auto hash = fnv1a(answer, fnv1a_basis ^ x.seed);
   hash ^= hash >> 29;
   hash *= 0xbf58476d1ce4e5b9;
   hash ^= hash >> 32;

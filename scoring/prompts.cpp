@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scoring/fnv1a.hpp"
+
 namespace grader::scoring {
 
 namespace {
@@ -106,14 +108,9 @@ std::string prompt_version() {
   sample_grade.keyword_matches = {"k"};
   // FNV-1a over every field of both requests, each field ended by a byte
   // that no text holds, so that moving text between fields changes it.
-  uint64_t hash = 0xcbf29ce484222325;
+  uint64_t hash = fnv1a_basis;
   auto mix = [&hash](std::string_view text) {
-    for (unsigned char byte : text) {
-      hash ^= byte;
-      hash *= 0x100000001b3;
-    }
-    hash ^= 0xff;
-    hash *= 0x100000001b3;
+    hash = fnv1a("\xff", fnv1a(text, hash));
   };
   for (const auto& request : {short_answer_prompt(sample),
                               explanation_prompt(sample, sample_grade)}) {
