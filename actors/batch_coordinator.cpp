@@ -127,6 +127,7 @@ batch_result assemble(batch_coordinator_state& st, clock::time_point now) {
     st.batch.session_id, std::move(st.batch.rejected), st.outcomes,
     st.latencies_ms, elapsed_ms(st.received, now), st.settings.llm_name);
   result.metrics.judge = st.settings.judge;
+  price(result.metrics, st.settings.prices);
   return result;
 }
 

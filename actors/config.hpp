@@ -9,6 +9,8 @@
 
 #include "scoring/answer_limits.hpp"
 #include "scoring/judge_settings.hpp"
+#include "scoring/structured_output.hpp"
+#include "scoring/token_prices.hpp"
 
 namespace grader {
 
@@ -60,6 +62,15 @@ struct config {
   /// Tokens (prompt and completion) after which no new LLM call is made,
   /// so the remaining answers fall back; 0 for no budget.
   uint64_t token_budget = 0;
+  /// What the endpoint charges per million tokens: the batch metrics then
+  /// estimate the cost.
+  scoring::token_prices prices;
+  /// Estimated cost (at `prices`) after which no new LLM call is made, like
+  /// the token budget; 0 for no limit.
+  double max_cost = 0;
+  /// Which response_format score calls go with (--structured): `auto`
+  /// steps down when the endpoint refuses one.
+  scoring::structured_output structured;
   /// Replies kept for identical requests (same prompt): identical answers to
   /// the same question get the same grade for one call.
   uint32_t cache_entries = 4096;

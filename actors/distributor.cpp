@@ -85,6 +85,8 @@ void reply_and_quit(distributor_pointer self) {
     st.batch.session_id, std::move(st.batch.rejected), st.outcomes,
     st.latencies_ms, elapsed_ms(st.received, self->clock().now()), st.llm);
   result.metrics.judge = st.judge;
+  // The client's prices: the tokens are the sum of every node's.
+  price(result.metrics, st.settings.prices);
   st.reply.deliver(std::move(result));
   // What the nodes still do for this batch is paid for nothing.
   if (!st.out.empty())

@@ -10,6 +10,7 @@
 #include "actors/log.hpp"
 #include "messages/error.hpp"
 #include "net/chat_backend.hpp"
+#include "scoring/token_prices.hpp"
 
 namespace grader {
 
@@ -55,6 +56,7 @@ llm_call_done to_message(uint64_t id, const net::chat_outcome& outcome) {
                 ? ec::llm_unavailable
                 : ec::llm_refused;
   done.rate_limited = failure.status == 429;
+  done.format_refused = failure.what == kind::format_refused;
   done.retry_after_ms = static_cast<uint32_t>(failure.retry_after.count());
   done.message = failure.message;
   return done;
@@ -75,6 +77,9 @@ void start(llm_gateway_pointer self, uint64_t id, clock::time_point now) {
   auto& call = st.calls[id];
   ++call.attempts;
   call.in_flight = true;
+  // In place: a format only ever steps down, so the request asked for at
+  // least what it now holds.
+  call.request.format = st.structured.sendable(call.request.format);
   st.stats.in_flight_high_water = std::max<uint64_t>(
     st.stats.in_flight_high_water, st.admission.in_flight());
   st.window.record(call.estimated_tokens, now);
@@ -86,17 +91,25 @@ void start(llm_gateway_pointer self, uint64_t id, clock::time_point now) {
                        });
 }
 
-bool budget_spent(const llm_gateway_state& st) {
-  return st.settings.token_budget > 0
-         && st.stats.prompt_tokens + st.stats.completion_tokens
-              >= st.settings.token_budget;
-}
-
+// Why no new call may start: the token budget is spent or the cost limit
+// reached; none while both allow calls.
 caf::error budget_error(const llm_gateway_state& st) {
-  return caf::make_error(ec::llm_budget_spent,
-                         "the token budget of "
-                           + std::to_string(st.settings.token_budget)
-                           + " is spent");
+  const auto& settings = st.settings;
+  auto tokens = st.stats.prompt_tokens + st.stats.completion_tokens;
+  if (settings.token_budget > 0 && tokens >= settings.token_budget)
+    return caf::make_error(ec::llm_budget_spent,
+                           "the token budget of "
+                             + std::to_string(settings.token_budget)
+                             + " is spent");
+  if (settings.max_cost > 0
+      && scoring::cost_of(settings.prices, st.stats.prompt_tokens,
+                          st.stats.completion_tokens)
+           >= settings.max_cost)
+    return caf::make_error(ec::llm_cost_limit,
+                           "the cost limit of "
+                             + scoring::cost_text(settings.max_cost)
+                             + " is reached");
+  return caf::none;
 }
 
 void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done);
@@ -105,13 +118,15 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done);
 void admit(llm_gateway_pointer self) {
   auto& st = self->state;
   // Calls that queued while the last tokens were being spent are not made.
-  if (!st.admission.empty() && budget_spent(st)) {
-    for (auto id : st.admission.drain()) {
-      llm_call_done done;
-      done.call_id = id;
-      done.code = ec::llm_budget_spent;
-      done.message = error_text(budget_error(st));
-      finish(self, id, done);
+  if (!st.admission.empty()) {
+    if (auto spent = budget_error(st)) {
+      for (auto id : st.admission.drain()) {
+        llm_call_done done;
+        done.call_id = id;
+        done.code = static_cast<ec>(spent.code());
+        done.message = error_text(spent);
+        finish(self, id, done);
+      }
     }
   }
   st.admission.record_time(self->clock().now());
@@ -157,7 +172,9 @@ void finish(llm_gateway_pointer self, uint64_t id, const llm_call_done& done) {
     st.cache.put(call.key, done.reply);
     bool first = true;
     for (auto& waiter : call.waiters) {
-      waiter.deliver(gateway_reply{done.reply, retries, !first});
+      waiter.deliver(gateway_reply{done.reply, retries, !first,
+                                   call.request.format,
+                                   first ? call.format_note : std::string{}});
       first = false;
     }
     return;
@@ -257,6 +274,37 @@ void on_transient_failure(llm_gateway_pointer self, const llm_call_done& done) {
   self->delayed_send(self, wait, retry_atom_v, done.call_id);
 }
 
+// The endpoint refused call `id` for its response_format: under
+// --structured auto, it goes again at once with a weaker format, which
+// every later call gets too. Returns false when it may not (a fixed
+// format, or none left to drop).
+bool ask_with_weaker_format(llm_gateway_pointer self, uint64_t id,
+                            const std::string& why) {
+  auto& st = self->state;
+  auto& call = st.calls[id];
+  auto refused = call.request.format;
+  auto before = st.structured.level();
+  if (!st.structured.refused(refused))
+    return false;
+  if (st.structured.level() != before) {
+    st.format_refusals += (st.format_refusals.empty() ? "" : ", then ")
+                          + std::string{to_string(refused)} + " (" + why + ")";
+    auto now_sent = st.structured.level() == scoring::response_format::text
+                      ? std::string{"without response_format"}
+                      : "with " + std::string{to_string(st.structured.level())};
+    // Each step's note tells the earlier ones too.
+    call.format_note = "the endpoint refused response_format "
+                       + st.format_refusals + "; score calls go " + now_sent
+                       + " from now on";
+    log_line(st.settings, st.name, call.format_note);
+  }
+  call.request.format = st.structured.sendable(refused);
+  // Not a retry: the endpoint said what to change, and it costs no wait.
+  --call.attempts;
+  st.admission.requeue(id, call.place);
+  return true;
+}
+
 void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {
   auto& st = self->state;
   st.admission.finish();
@@ -273,6 +321,9 @@ void on_call_done(llm_gateway_pointer self, const llm_call_done& done) {
     finish(self, done.call_id, done);
   } else if (done.retryable) {
     on_transient_failure(self, done);
+  } else if (done.format_refused
+             && ask_with_weaker_format(self, done.call_id, done.message)) {
+    // Admitted again below.
   } else {
     finish(self, done.call_id, done);
   }
@@ -342,10 +393,11 @@ caf::result<gateway_reply> on_chat(llm_gateway_pointer self,
   auto key = key_of(request);
   if (auto* hit = st.cache.find(key)) {
     ++st.stats.cache_hits;
-    return gateway_reply{*hit, 0, true};
+    return gateway_reply{
+      *hit, 0, true, st.structured.sendable(request.format), {}};
   }
-  if (budget_spent(st))
-    return budget_error(st);
+  if (auto spent = budget_error(st))
+    return spent;
   // Taken before the promise, which takes the sender over.
   auto sender = self->current_sender();
   auto promise = self->make_response_promise<gateway_reply>();
@@ -390,6 +442,7 @@ llm_gateway(llm_gateway_pointer self,
                                         settings.circuit_cooldown};
   st.groups = scoring::call_groups{settings.rate_window};
   st.cache = scoring::reply_cache{settings.cache_entries};
+  st.structured = settings.structured;
   st.random.seed(std::random_device{}());
   self->set_down_handler(
     [=](caf::down_msg& msg) { on_requester_down(self, msg); });

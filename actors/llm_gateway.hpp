@@ -21,6 +21,7 @@
 #include "scoring/rate_window.hpp"
 #include "scoring/reply_cache.hpp"
 #include "scoring/retry_policy.hpp"
+#include "scoring/structured_output.hpp"
 
 namespace grader::net {
 class chat_backend;
@@ -51,6 +52,9 @@ struct llm_call {
   /// When the last of its waiters stops waiting (see
   /// call_place::patience_ms).
   std::chrono::steady_clock::time_point give_up_at;
+  /// Why its response_format is weaker than asked, when its own refusal
+  /// made the gateway step down: the reply carries it to the batch.
+  std::string format_note;
 };
 
 /// State of the LLM gateway. The decisions (when a call may start, whether
@@ -90,6 +94,10 @@ struct llm_gateway_state {
   scoring::retry_policy retry{0, {}, {}};
   /// Stops calling for a cool-down after transient failures in a row.
   scoring::circuit_breaker circuit{0, clock::duration{}};
+  /// The response_format score calls go with, stepping down on refusals.
+  scoring::structured_output structured;
+  /// The formats the endpoint refused so far, each with its reason.
+  std::string format_refusals;
   /// Recent replies by key.
   scoring::reply_cache cache{0};
   /// The source of backoff jitter.
@@ -110,7 +118,9 @@ using llm_gateway_pointer
 /// in-flight limit on a 429 and pauses admission for everyone for the
 /// Retry-After, opens a circuit after repeated transient failures, joins
 /// identical requests in flight into one call and answers repeated ones
-/// from a bounded LRU cache.
+/// from a bounded LRU cache. A call the endpoint refuses for its
+/// response_format goes again at once with a weaker one (see
+/// scoring::structured_output), and so do all later calls.
 llm_gateway_actor::behavior_type
 llm_gateway(llm_gateway_pointer self,
             std::shared_ptr<net::chat_backend> backend, config settings);

@@ -114,6 +114,8 @@ void use_keyword_rule(scorer_pointer self, const char* reason) {
   st.fallback_reason = reason;
   if (reason == fallback_reasons::token_budget)
     scoring::flag_for_review(st.verdict, scoring::review_reasons::token_budget);
+  if (reason == fallback_reasons::cost_limit)
+    scoring::flag_for_review(st.verdict, scoring::review_reasons::cost_limit);
   if (st.asked_again)
     scoring::flag_for_review(st.verdict,
                              scoring::review_reasons::reply_retried);
@@ -196,6 +198,7 @@ void ask_for_score(scorer_pointer self, uint32_t sample, bool again) {
       [=](const gateway_reply& x) {
         auto& st = self->state;
         count(st, x);
+        st.usage.note_score_format(x.format, x.format_note);
         auto parsed = scoring::parse_score_reply(x.reply.content);
         if (parsed.verdict) {
           st.samples[sample] = *parsed.verdict;
@@ -216,6 +219,8 @@ void ask_for_score(scorer_pointer self, uint32_t sample, bool again) {
         note_error(st, err);
         st.sample_failure = err == ec::llm_budget_spent
                               ? fallback_reasons::token_budget
+                            : err == ec::llm_cost_limit
+                              ? fallback_reasons::cost_limit
                               : fallback_reasons::llm_error;
         sample_done(self);
       });

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "messages/judge_settings.hpp"
+#include "messages/token_prices.hpp"
 
 namespace grader {
 
@@ -27,6 +28,15 @@ struct batch_metrics {
   /// judged with; an empty prompt version in an output written before
   /// grader recorded them.
   judge_settings judge;
+  /// The weakest response_format the score calls were answered with
+  /// ("json_schema", "json_object", "off"); empty when no score call was.
+  std::string structured_output;
+  /// Why it is weaker than asked: the endpoint refused a stronger one.
+  std::string structured_output_note;
+  /// The prices the cost is estimated at; not priced: no cost.
+  token_prices prices;
+  /// The estimated cost of the tokens above at `prices`.
+  double cost = 0;
 
   friend bool operator==(const batch_metrics& x, const batch_metrics& y) {
     return x.wall_ms == y.wall_ms && x.llm_calls == y.llm_calls
@@ -34,7 +44,10 @@ struct batch_metrics {
            && x.prompt_tokens == y.prompt_tokens
            && x.completion_tokens == y.completion_tokens && x.p50_ms == y.p50_ms
            && x.p95_ms == y.p95_ms && x.max_ms == y.max_ms && x.llm == y.llm
-           && x.llm_error == y.llm_error && x.judge == y.judge;
+           && x.llm_error == y.llm_error && x.judge == y.judge
+           && x.structured_output == y.structured_output
+           && x.structured_output_note == y.structured_output_note
+           && x.prices == y.prices && x.cost == y.cost;
   }
 };
 
@@ -42,7 +55,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_metrics& x) {
   return f(x.wall_ms, x.llm_calls, x.llm_retries, x.prompt_tokens,
            x.completion_tokens, x.p50_ms, x.p95_ms, x.max_ms, x.llm,
-           x.llm_error, x.judge);
+           x.llm_error, x.judge, x.structured_output, x.structured_output_note,
+           x.prices, x.cost);
 }
 
 } // namespace grader

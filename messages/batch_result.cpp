@@ -67,8 +67,21 @@ assemble_batch_result(std::string session_id,
   metrics.prompt_tokens = usage.prompt_tokens;
   metrics.completion_tokens = usage.completion_tokens;
   metrics.llm_error = usage.error;
+  for (auto format : {response_format::text, response_format::json_object,
+                      response_format::json_schema})
+    if (usage.score_formats & (1u << static_cast<unsigned>(format))) {
+      metrics.structured_output = std::string{to_string(format)};
+      break;
+    }
+  metrics.structured_output_note = usage.format_note;
   return make_batch_result(std::move(session_id), std::move(all),
                            std::move(metrics));
+}
+
+void price(batch_metrics& metrics, const token_prices& prices) {
+  metrics.prices = prices;
+  metrics.cost = scoring::cost_of(prices, metrics.prompt_tokens,
+                                  metrics.completion_tokens);
 }
 
 } // namespace grader

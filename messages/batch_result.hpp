@@ -54,4 +54,7 @@ assemble_batch_result(std::string session_id,
                       const std::vector<uint64_t>& latencies_ms,
                       uint64_t wall_ms, const std::string& llm);
 
+/// Records `prices` in `metrics` and the cost of its tokens at them.
+void price(batch_metrics& metrics, const token_prices& prices);
+
 } // namespace grader

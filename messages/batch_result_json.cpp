@@ -79,6 +79,18 @@ void write_metrics(json_text& out, const batch_metrics& x) {
     out.key("judge");
     write_judge_settings(out, x.judge);
   }
+  if (!x.structured_output.empty())
+    out.member("structured_output", x.structured_output);
+  if (!x.structured_output_note.empty())
+    out.member("structured_output_note", x.structured_output_note);
+  if (x.prices.priced()) {
+    out.key("cost");
+    out.begin_object();
+    out.member("estimated", x.cost);
+    out.member("prompt_per_million", x.prices.prompt_per_million);
+    out.member("completion_per_million", x.prices.completion_per_million);
+    out.end_object();
+  }
   out.end_object();
 }
 
@@ -109,6 +121,17 @@ batch_metrics read_metrics(const fields& in) {
   x.llm_error = in.optional_text("llm_error");
   if (in.has("judge"))
     x.judge = read_judge_settings(in.object("judge"));
+  if (in.has("structured_output"))
+    x.structured_output = std::string{to_string(
+      in.enumerator("structured_output", scoring::parse_response_format))};
+  x.structured_output_note = in.optional_text("structured_output_note");
+  if (in.has("cost")) {
+    auto cost = in.object("cost");
+    x.cost = cost.non_negative("estimated");
+    x.prices.prompt_per_million = cost.non_negative("prompt_per_million");
+    x.prices.completion_per_million
+      = cost.non_negative("completion_per_million");
+  }
   return x;
 }
 

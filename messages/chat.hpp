@@ -8,6 +8,7 @@ using scoring::chat_message;
 using scoring::chat_reply;
 using scoring::chat_request;
 using scoring::chat_usage;
+using scoring::response_format;
 
 } // namespace grader
 
@@ -23,7 +24,8 @@ typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_request& x) {
-  return f(x.messages, x.temperature, x.seeded, x.seed, x.max_tokens);
+  return f(x.messages, x.temperature, x.seeded, x.seed, x.max_tokens, x.format,
+           x.schema_name, x.schema);
 }
 
 template <class Inspector>

@@ -32,6 +32,8 @@ std::string to_string(ec x) {
       return "node_lost";
     case ec::node_stopping:
       return "node_stopping";
+    case ec::llm_cost_limit:
+      return "llm_cost_limit";
   }
   return "unknown_error";
 }

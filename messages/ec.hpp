@@ -41,6 +41,8 @@ enum class ec : uint8_t {
   /// The service takes no new batch: it is shutting down (a client gives
   /// the batch to another node).
   node_stopping,
+  /// The cost limit is reached: no new LLM calls.
+  llm_cost_limit,
 };
 
 /// The wire name of an error code (`"invalid_answer"`, ...).

@@ -14,15 +14,22 @@ struct gateway_reply {
   /// Whether it came from the reply cache or rode along on an identical
   /// call already in flight (no call of its own).
   bool shared = false;
+  /// The response_format the reply was asked with: weaker than the
+  /// request's when the endpoint refused the stronger one.
+  response_format format = response_format::text;
+  /// Why, when this very call's refusal made the gateway step down (once
+  /// per step and endpoint): "the endpoint refused json_schema (...)".
+  std::string format_note;
 
   friend bool operator==(const gateway_reply& x, const gateway_reply& y) {
-    return x.reply == y.reply && x.retries == y.retries && x.shared == y.shared;
+    return x.reply == y.reply && x.retries == y.retries && x.shared == y.shared
+           && x.format == y.format && x.format_note == y.format_note;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, gateway_reply& x) {
-  return f(x.reply, x.retries, x.shared);
+  return f(x.reply, x.retries, x.shared, x.format, x.format_note);
 }
 
 } // namespace grader

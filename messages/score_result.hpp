@@ -18,6 +18,8 @@ inline constexpr const char* llm_error = "llm_error";
 inline constexpr const char* unreadable_reply = "unreadable_reply";
 /// The token budget was spent before the call.
 inline constexpr const char* token_budget = "token_budget";
+/// The cost limit (--max-cost) was reached before the call.
+inline constexpr const char* cost_limit = "cost_limit";
 /// The answer took longer than the answer timeout.
 inline constexpr const char* answer_timeout = "answer_timeout";
 /// The batch deadline came before the answer was scored.
@@ -27,8 +29,8 @@ inline constexpr const char* deadline = "deadline";
 /// Whether `name` is one of the fallback_reasons.
 inline bool is_fallback_reason(std::string_view name) {
   using namespace fallback_reasons;
-  for (const char* known :
-       {llm_error, unreadable_reply, token_budget, answer_timeout, deadline})
+  for (const char* known : {llm_error, unreadable_reply, token_budget,
+                            cost_limit, answer_timeout, deadline})
     if (name == known)
       return true;
   return false;

@@ -12,6 +12,8 @@ std::string_view to_string(chat_failure::kind x) {
       return "not_found";
     case chat_failure::kind::bad_request:
       return "bad_request";
+    case chat_failure::kind::format_refused:
+      return "format_refused";
     case chat_failure::kind::config:
       return "config";
   }

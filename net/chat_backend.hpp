@@ -23,6 +23,10 @@ struct chat_failure {
     not_found,
     /// The endpoint rejected the request itself (400 and other 4xx).
     bad_request,
+    /// The endpoint rejected the request's `response_format`: a 4xx whose
+    /// body names it (`response_format`, `json_schema`, `json_object`). The
+    /// same request may do without.
+    format_refused,
     /// Retrying cannot help: a bad URL, an unknown host, a TLS failure.
     config,
   };

@@ -198,6 +198,7 @@ judge_handler::judge_handler(const judge_server_options& options)
   : latency_(options.latency),
     jitter_(options.jitter),
     faults_(options.faults),
+    refused_formats_(options.refused_formats),
     api_key_(options.api_key),
     random_(std::random_device{}()) {
 }
@@ -255,6 +256,7 @@ judge_handler::handle(std::string_view method, std::string_view target,
     stats_body["completions"] = counts.completions;
     stats_body["in_flight"] = counts.in_flight;
     stats_body["most_in_flight"] = counts.most_in_flight;
+    stats_body["format_refusals"] = counts.format_refusals;
     judge_response result;
     result.body = compact(stats_body);
     return result;
@@ -311,6 +313,26 @@ judge_response judge_handler::complete(std::string_view body,
     return result;
   }
   const auto& request = std::get<scoring::chat_request>(decoded);
+  if (std::find(refused_formats_.begin(), refused_formats_.end(),
+                request.format)
+      != refused_formats_.end()) {
+    {
+      std::lock_guard<std::mutex> guard{mutex_};
+      ++stats_.format_refusals;
+    }
+    // As OpenAI words it for a model without structured outputs.
+    auto result
+      = error_response(400,
+                       "Invalid parameter: 'response_format' of type '"
+                         + std::string{to_string(request.format)}
+                         + "' is not supported with this model.",
+                       "invalid_request_error");
+    result.delay = delay;
+    return result;
+  }
+  // The built-in judge's score reply is the object the score schema
+  // describes, asked for it or not: it honours json_schema and
+  // json_object as it is.
   std::optional<fault_directive> fault;
   if (faults_) {
     fault = find_directive(request);

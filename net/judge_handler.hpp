@@ -95,6 +95,7 @@ private:
   const std::chrono::milliseconds latency_;
   const std::chrono::milliseconds jitter_;
   const bool faults_;
+  const std::vector<scoring::response_format> refused_formats_;
   const std::string api_key_;
   mutable std::mutex mutex_;
   judge_server_stats stats_;

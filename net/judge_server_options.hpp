@@ -4,6 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "scoring/structured_output.hpp"
 
 namespace grader::net {
 
@@ -23,6 +26,10 @@ struct judge_server_options {
   std::string tls_key_file;
   /// Whether fault directives in a request are obeyed (see judge_server).
   bool faults = false;
+  /// The response_formats refused with a 400 naming the field, as by an
+  /// endpoint without structured outputs: a client's step down is tested
+  /// against it.
+  std::vector<scoring::response_format> refused_formats;
   /// When set, chat-completions requests must carry
   /// `Authorization: Bearer <api_key>`, else they get a 401, as with a real
   /// provider.

@@ -19,6 +19,9 @@ struct judge_server_stats {
   /// The most requests in flight at once so far: the concurrency a client
   /// really reached.
   uint64_t most_in_flight = 0;
+  /// Requests refused for their response_format (see
+  /// judge_server_options::refused_formats).
+  uint64_t format_refusals = 0;
 };
 
 } // namespace grader::net

@@ -1,8 +1,12 @@
 #include "net/openai_backend.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -79,15 +83,35 @@ std::string completions_url(const std::string& base_url) {
   return url->text();
 }
 
-chat_outcome to_chat_outcome(http_outcome outcome, const std::string& url) {
+// Whether an error body says the request's response_format is the problem,
+// as endpoints without structured outputs say it ("response_format
+// json_schema is not supported", "Unrecognized request argument supplied:
+// response_format").
+bool names_response_format(std::string_view body) {
+  std::string lower;
+  lower.reserve(std::min<size_t>(body.size(), 4096));
+  for (auto c : body.substr(0, 4096))
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* name : {"response_format", "json_schema", "json_object"})
+    if (lower.find(name) != std::string::npos)
+      return true;
+  return false;
+}
+
+// `asked_format`: whether the request carried a response_format.
+chat_outcome to_chat_outcome(http_outcome outcome, const std::string& url,
+                             bool asked_format) {
   if (auto* error = std::get_if<http_error>(&outcome))
     return chat_failure{
       kind_of_error(error->code), 0, std::chrono::milliseconds{0},
       std::string{to_string(error->code)} + ": " + error->message};
   auto& response = std::get<http_response>(outcome);
+  auto what = kind_of_status(response.status);
+  if (what == kind::bad_request && asked_format
+      && names_response_format(response.body))
+    what = kind::format_refused;
   if (response.status != 200)
-    return chat_failure{kind_of_status(response.status), response.status,
-                        retry_after_of(response),
+    return chat_failure{what, response.status, retry_after_of(response),
                         "HTTP " + std::to_string(response.status) + " from "
                           + url + ": " + excerpt(response.body)};
   auto reply = decode_chat_reply(response.body);
@@ -116,9 +140,10 @@ public:
     if (!settings_.api_key.empty())
       call.headers.emplace_back("Authorization", "Bearer " + settings_.api_key);
     call.timeout = timeout;
-    client_.send(std::move(call), [done = std::move(done),
-                                   url = shown_url_](http_outcome outcome) {
-      done(to_chat_outcome(std::move(outcome), url));
+    auto asked_format = request.format != scoring::response_format::text;
+    client_.send(std::move(call), [done = std::move(done), url = shown_url_,
+                                   asked_format](http_outcome outcome) {
+      done(to_chat_outcome(std::move(outcome), url, asked_format));
     });
   }
 

@@ -52,6 +52,39 @@ uint64_t count_field(const json& usage, const char* key) {
   return field->get<uint64_t>();
 }
 
+// Reads `response_format` into `request`; on failure, what is wrong, after
+// the field's name (".type is missing").
+std::optional<std::string>
+read_response_format(const json& x, scoring::chat_request& request) {
+  if (!x.is_object())
+    return std::string{" is not an object"};
+  auto type = x.find("type");
+  if (type == x.end() || !type->is_string())
+    return std::string{".type is not a string"};
+  auto name = type->get<std::string>();
+  if (name == "text")
+    return std::nullopt;
+  if (name == "json_object") {
+    request.format = scoring::response_format::json_object;
+    return std::nullopt;
+  }
+  if (name != "json_schema")
+    return ".type '" + name + "' is not text, json_object or json_schema";
+  auto spec = x.find("json_schema");
+  if (spec == x.end() || !spec->is_object())
+    return std::string{".json_schema is not an object"};
+  auto schema = spec->find("schema");
+  if (schema == spec->end() || !schema->is_object())
+    return std::string{".json_schema.schema is not an object"};
+  auto schema_name = spec->find("name");
+  if (schema_name == spec->end() || !schema_name->is_string())
+    return std::string{".json_schema.name is not a string"};
+  request.format = scoring::response_format::json_schema;
+  request.schema_name = schema_name->get<std::string>();
+  request.schema = schema->dump();
+  return std::nullopt;
+}
+
 } // namespace
 
 std::string encode_chat_request(const scoring::chat_request& x,
@@ -81,6 +114,26 @@ std::string encode_chat_request(const scoring::chat_request& x,
   if (x.seeded)
     out.member("seed", x.seed);
   out.member("max_tokens", x.max_tokens);
+  if (x.format == scoring::response_format::json_object) {
+    out.key("response_format");
+    out.begin_object();
+    out.member("type", "json_object");
+    out.end_object();
+  } else if (x.format == scoring::response_format::json_schema) {
+    // OpenAI's nested form, which vLLM, llama.cpp's server, Ollama's /v1
+    // and SGLang read too.
+    out.key("response_format");
+    out.begin_object();
+    out.member("type", "json_schema");
+    out.key("json_schema");
+    out.begin_object();
+    out.member("name", x.schema_name);
+    out.member("strict", true);
+    out.key("schema");
+    out.raw(x.schema);
+    out.end_object();
+    out.end_object();
+  }
   out.end_object();
   return body;
 }
@@ -122,6 +175,9 @@ decode_chat_request(std::string_view body) {
       return std::string("request's max_tokens is not a token count");
     result.max_tokens = max_tokens.get<uint32_t>();
   }
+  if (!absent(parsed, "response_format"))
+    if (auto problem = read_response_format(parsed["response_format"], result))
+      return "request's response_format" + *problem;
   return result;
 }
 

@@ -9,7 +9,8 @@
 namespace grader::net {
 
 /// The JSON body of `POST {base_url}/chat/completions`: `model`, `messages`,
-/// `temperature`, `seed` (when the request is seeded), `max_tokens`.
+/// `temperature`, `seed` (when the request is seeded), `max_tokens`, and
+/// `response_format` unless the request's format is text.
 std::string encode_chat_request(const scoring::chat_request& x,
                                 const std::string& model);
 

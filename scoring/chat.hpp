@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "scoring/structured_output.hpp"
+
 namespace grader::scoring {
 
 /// One message of a chat-completions conversation.
@@ -27,11 +29,18 @@ struct chat_request {
   bool seeded = false;
   uint64_t seed = 0;
   uint32_t max_tokens = 400;
+  /// The shape the reply is asked for (`response_format`); with
+  /// json_schema, `schema` is the JSON Schema of the reply object, as JSON
+  /// text, and `schema_name` its name.
+  response_format format = response_format::text;
+  std::string schema_name;
+  std::string schema;
 
   friend bool operator==(const chat_request& x, const chat_request& y) {
     return x.messages == y.messages && x.temperature == y.temperature
            && x.seeded == y.seeded && x.seed == y.seed
-           && x.max_tokens == y.max_tokens;
+           && x.max_tokens == y.max_tokens && x.format == y.format
+           && x.schema_name == y.schema_name && x.schema == y.schema;
   }
 };
 

@@ -21,7 +21,7 @@ bool is_review_reason(std::string_view name) {
   using namespace review_reasons;
   for (const char* known :
        {samples_disagree, keywords_absent, fallback_used, reply_retried,
-        token_budget, ambiguous_reply, not_graded})
+        token_budget, cost_limit, ambiguous_reply, not_graded})
     if (name == known)
       return true;
   return false;

@@ -38,6 +38,8 @@ inline constexpr const char* fallback_used = "fallback_used";
 inline constexpr const char* reply_retried = "reply_retried";
 /// The token budget was spent before the judge was asked.
 inline constexpr const char* token_budget = "token_budget";
+/// The cost limit was reached before the judge was asked.
+inline constexpr const char* cost_limit = "cost_limit";
 /// The judge's reply held verdicts with different scores.
 inline constexpr const char* ambiguous_reply = "ambiguous_reply";
 /// The batch deadline came before the answer was graded at all.

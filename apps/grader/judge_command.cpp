@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <pthread.h>
 
@@ -14,6 +15,7 @@
 #include "apps/grader/output_file.hpp"
 #include "apps/grader/signal_watch.hpp"
 #include "net/judge_server.hpp"
+#include "scoring/structured_output.hpp"
 
 namespace grader::app {
 
@@ -25,9 +27,14 @@ struct judge_options {
   uint32_t jitter_ms = 0;
   std::string port_file;
   std::string api_key_env;
+  std::vector<std::string> refused_formats;
 };
 
 int run_judge(judge_options opts) {
+  // The option's check admits only names parse_response_format knows.
+  for (const auto& name : opts.refused_formats)
+    opts.server.refused_formats.push_back(
+      *scoring::parse_response_format(name));
   opts.server.latency = std::chrono::milliseconds{opts.latency_ms};
   opts.server.jitter = std::chrono::milliseconds{opts.jitter_ms};
   if (!opts.api_key_env.empty()) {
@@ -107,6 +114,13 @@ void add_judge_command(CLI::App& app, int& result) {
                  "other connection")
     ->capture_default_str()
     ->check(CLI::Range(1, 64));
+  cmd
+    ->add_option("--refuse-response-format", opts->refused_formats,
+                 "Refuse chat requests with this response_format (400, as "
+                 "an endpoint without structured outputs does): "
+                 "json_schema, json_object; comma-separated")
+    ->delimiter(',')
+    ->check(CLI::IsMember({"json_schema", "json_object"}));
   cmd->add_flag(
     "--faults", opts->server.faults,
     "Obey fault directives, for tests: a message containing [[fault:KIND]] "

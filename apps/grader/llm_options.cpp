@@ -1,8 +1,11 @@
 #include "apps/grader/llm_options.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <string>
+#include <utility>
 #include <variant>
 
 #include "net/chat_backend.hpp"
@@ -52,6 +55,19 @@ bool check_llm_options(const llm_options& opts) {
       return false;
     }
   }
+  for (auto [flag, value] :
+       {std::pair{"--price-prompt", opts.prices.prompt_per_million},
+        std::pair{"--price-completion", opts.prices.completion_per_million},
+        std::pair{"--max-cost", opts.max_cost}})
+    if (!std::isfinite(value)) {
+      complain(std::string{flag} + " must be a finite number");
+      return false;
+    }
+  if (opts.max_cost > 0 && !opts.prices.priced()) {
+    complain("--max-cost needs the prices to estimate the cost with: "
+             "--price-prompt and --price-completion");
+    return false;
+  }
   if (opts.insecure)
     std::cerr << "grader: warning: --insecure: the LLM endpoint's TLS "
                  "certificate is NOT checked\n";
@@ -94,6 +110,11 @@ void apply_llm_options(const llm_options& opts, config& settings) {
   settings.retries = opts.retries;
   settings.llm_timeout = std::chrono::milliseconds{opts.llm_timeout_ms};
   settings.token_budget = opts.token_budget;
+  // The option's check admits only names structured_output::parse knows.
+  settings.structured = scoring::structured_output::parse(opts.structured)
+                          .value_or(scoring::structured_output{});
+  settings.prices = opts.prices;
+  settings.max_cost = opts.max_cost;
   settings.answer_limits = opts.answer_limits;
   settings.judge = judge_settings_of(opts);
 }
@@ -148,6 +169,14 @@ void add_llm_options(CLI::App& cmd, llm_options& opts) {
     ->check(CLI::Range(0, 100))
     ->group(llm);
   cmd
+    .add_option("--structured", opts.structured,
+                "response_format of score calls: auto (json_schema, stepping "
+                "down to json_object, then to the prompt alone, when the "
+                "endpoint refuses it), json_schema, json_object, off")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"auto", "json_schema", "json_object", "off"}))
+    ->group(llm);
+  cmd
     .add_option("--api-key-env", opts.api_key_env,
                 "Environment variable holding the API key")
     ->capture_default_str()
@@ -186,6 +215,24 @@ void add_llm_options(CLI::App& cmd, llm_options& opts) {
                 "No new LLM call once this many tokens are spent; the "
                 "remaining answers fall back to rules (0: no budget)")
     ->capture_default_str()
+    ->group(llm);
+  cmd
+    .add_option("--price-prompt", opts.prices.prompt_per_million,
+                "Price of a million prompt tokens, for the estimated cost "
+                "in the summary and the metrics")
+    ->check(CLI::NonNegativeNumber)
+    ->group(llm);
+  cmd
+    .add_option("--price-completion", opts.prices.completion_per_million,
+                "Price of a million completion tokens")
+    ->check(CLI::NonNegativeNumber)
+    ->group(llm);
+  cmd
+    .add_option("--max-cost", opts.max_cost,
+                "No new LLM call once the estimated cost reaches this (at "
+                "the prices above); the remaining answers fall back to "
+                "rules (0: no limit)")
+    ->check(CLI::NonNegativeNumber)
     ->group(llm);
   auto* limits = "Limits";
   cmd

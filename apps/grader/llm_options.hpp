@@ -13,6 +13,7 @@
 #include "actors/config.hpp"
 #include "scoring/answer_limits.hpp"
 #include "scoring/judge_settings.hpp"
+#include "scoring/token_prices.hpp"
 
 namespace grader::net {
 class chat_backend;
@@ -33,12 +34,15 @@ struct llm_options {
   std::string ca_file;
   bool insecure = false;
   uint64_t token_budget = 0;
+  scoring::token_prices prices;
+  double max_cost = 0;
   double temperature = 0;
   bool seeded = false;
   uint64_t seed = 0;
   uint32_t judge_samples = 1;
   std::string reducer = "median";
   int32_t max_spread = 20;
+  std::string structured = "auto";
   scoring::answer_limits answer_limits;
 };
 

@@ -55,6 +55,7 @@
 #include "net/openai_backend.hpp"
 #include "net/url.hpp"
 #include "scoring/display_text.hpp"
+#include "scoring/token_prices.hpp"
 #include "scoring/uuid.hpp"
 
 namespace grader::app {
@@ -314,6 +315,15 @@ void print_summary(const batch_result& x) {
     static_cast<unsigned long long>(m.prompt_tokens),
     static_cast<unsigned long long>(m.completion_tokens));
   std::cerr << text;
+  if (!m.structured_output_note.empty())
+    std::cerr << "grader: structured output: " << m.structured_output_note
+              << '\n';
+  if (m.prices.priced())
+    std::cerr << "grader: estimated cost " << scoring::cost_text(m.cost) << " ("
+              << scoring::cost_text(m.prices.prompt_per_million)
+              << " per million prompt tokens, "
+              << scoring::cost_text(m.prices.completion_per_million)
+              << " per million completion tokens)\n";
   // Why answers fell back, the most frequent reason first.
   std::map<std::string, uint64_t> reasons;
   for (const auto& result : x.results)

@@ -110,6 +110,15 @@ public:
     return value;
   }
 
+  // A number of zero or more (JSON has no infinity).
+  double non_negative(const char* name) const {
+    const auto& x = find(name, is_number, "a number");
+    auto value = x.get<double>();
+    if (!(value >= 0))
+      throw field_error(path_of(name) + " must be 0 or more, got " + x.dump());
+    return value;
+  }
+
   bool flag(const char* name) const {
     return find(name, is_boolean, "a boolean").get<bool>();
   }

@@ -158,6 +158,83 @@ TEST_CASE("grader score says so when the LLM fails and falls back to rules",
         != std::string::npos);
 }
 
+TEST_CASE("grader score asks for a json_schema reply and steps down, once "
+          "per format, when the endpoint refuses it",
+          "[apps][llm]") {
+  auto mixed = std::string{GRADER_SOURCE_DIR "/examples/mixed.json"};
+  // Of its short answers, 13 go to the judge (one is blank).
+  auto short_answers = [](const json& out) {
+    size_t by_llm = 0;
+    for (const auto& r : out["results"]) {
+      CHECK(r["graded_by"] != "fallback");
+      by_llm += r["graded_by"] == "llm" ? 1 : 0;
+    }
+    return by_llm;
+  };
+  SECTION("an endpoint that takes it") {
+    judge_run run;
+    REQUIRE(run.grader("score --llm-url " + run.url() + " " + mixed) == 0);
+    auto out = json::parse(run.out());
+    CHECK(short_answers(out) == 13);
+    CHECK(out["metrics"]["structured_output"] == "json_schema");
+    CHECK_FALSE(out["metrics"].contains("structured_output_note"));
+    CHECK(run.stats()["format_refusals"] == 0);
+  }
+  SECTION("an endpoint without json_schema") {
+    judge_run run{{"--refuse-response-format", "json_schema"}};
+    REQUIRE(
+      run.grader("score --concurrency 1 --llm-url " + run.url() + " " + mixed)
+      == 0);
+    auto out = json::parse(run.out());
+    CHECK(short_answers(out) == 13);
+    CHECK(out["metrics"]["structured_output"] == "json_object");
+    auto note = out["metrics"]["structured_output_note"].get<std::string>();
+    CHECK(note.rfind("the endpoint refused response_format json_schema (HTTP "
+                     "400 from ",
+                     0)
+          == 0);
+    CHECK(note.find("score calls go with json_object from now on")
+          != std::string::npos);
+    CHECK(run.err().find("grader: structured output: " + note + "\n")
+          != std::string::npos);
+    // Remembered: one call at a time, so the first refusal was the only one.
+    CHECK(run.stats()["format_refusals"] == 1);
+    CHECK(out["metrics"]["llm_retries"] == 0);
+  }
+  SECTION("an endpoint without either") {
+    judge_run run{{"--refuse-response-format", "json_schema,json_object"}};
+    REQUIRE(run.grader("score --quiet --concurrency 1 --llm-url " + run.url()
+                       + " " + mixed)
+            == 0);
+    auto out = json::parse(run.out());
+    CHECK(short_answers(out) == 13);
+    CHECK(out["metrics"]["structured_output"] == "off");
+    auto note = out["metrics"]["structured_output_note"].get<std::string>();
+    CHECK(note.find("json_schema (HTTP 400") != std::string::npos);
+    CHECK(note.find(", then json_object (HTTP 400") != std::string::npos);
+    CHECK(note.find("score calls go without response_format from now on")
+          != std::string::npos);
+    CHECK(run.stats()["format_refusals"] == 2);
+  }
+  SECTION("a format fixed by --structured is not stepped down") {
+    judge_run run{{"--refuse-response-format", "json_schema"}};
+    REQUIRE(run.grader("score --quiet --structured json_schema --llm-url "
+                       + run.url() + " " + mixed)
+            == 0);
+    auto out = json::parse(run.out());
+    CHECK(out["batch_stats"]["fallback_count"] == 13);
+    CHECK(out["metrics"]["llm_error"].get<std::string>().find(
+            "'response_format' of type 'json_schema' is not supported")
+          != std::string::npos);
+    REQUIRE(run.grader("score --quiet --structured off --llm-url " + run.url()
+                       + " " + mixed)
+            == 0);
+    out = json::parse(run.out());
+    CHECK(short_answers(out) == 13);
+    CHECK(out["metrics"]["structured_output"] == "off");
+  }
+}
+
 TEST_CASE("grader judge serves HTTPS that grader score trusts with --ca-file",
           "[apps][llm]") {
   fs::path keys = fs::temp_directory_path()

@@ -172,6 +172,57 @@ TEST_CASE("grader score stops calling the LLM once the token budget is spent",
   CHECK(run.err().find("token budget") != std::string::npos);
 }
 
+TEST_CASE("grader score estimates the cost at the given prices and stops "
+          "calling the LLM at --max-cost",
+          "[apps][llm]") {
+  judge_run run;
+  auto batch = (run.dir / "batch.json").string();
+  write(batch, make_batch(20, "", true).dump());
+  SECTION("the cost of every token, in the metrics and the summary") {
+    REQUIRE(run.grader("score --price-prompt 2.5 --price-completion 10 "
+                       "--llm-url "
+                       + run.url() + " '" + batch + "'")
+            == 0);
+    auto metrics = json::parse(run.out())["metrics"];
+    auto prompt = metrics["prompt_tokens"].get<double>();
+    auto completion = metrics["completion_tokens"].get<double>();
+    REQUIRE(prompt > 0);
+    auto cost = (prompt * 2.5 + completion * 10) / 1e6;
+    CHECK(metrics["cost"]["estimated"].get<double>() == Approx(cost));
+    CHECK(metrics["cost"]["prompt_per_million"] == 2.5);
+    CHECK(metrics["cost"]["completion_per_million"] == 10);
+    CHECK(run.err().find("grader: estimated cost ") != std::string::npos);
+  }
+  SECTION("no call after the limit") {
+    // A token costs 1: the first call alone passes a limit of 1.
+    REQUIRE(run.grader("score --price-prompt 1000000 --price-completion "
+                       "1000000 --max-cost 1 --concurrency 1 --llm-url "
+                       + run.url() + " '" + batch + "'")
+            == 0);
+    auto out = json::parse(run.out());
+    CHECK(out["metrics"]["llm_calls"] == 1);
+    CHECK(run.stats()["completions"] == 1);
+    CHECK(out["metrics"]["llm_error"] == "the cost limit of 1 is reached");
+    size_t limited = 0;
+    for (const auto& x : out["results"])
+      if (x.value("fallback_reason", "") == "cost_limit") {
+        ++limited;
+        CHECK(x["needs_review"] == true);
+        CHECK(std::count(x["review_reasons"].begin(), x["review_reasons"].end(),
+                         "cost_limit")
+              == 1);
+      }
+    CHECK(limited == 19);
+  }
+  SECTION("a limit without prices is refused") {
+    CHECK(run.grader("score --max-cost 3 '" + batch + "'") == 2);
+    CHECK(run.err()
+          == "grader: --max-cost needs the prices to estimate the cost "
+             "with: --price-prompt and --price-completion\n");
+    CHECK(run.out().empty());
+  }
+}
+
 TEST_CASE("grader score --judge-samples 3 reports the samples of every short "
           "answer and their median, the same twice with one seed",
           "[apps][llm]") {

@@ -74,6 +74,24 @@ TEST_CASE("codec reads an earlier output written as one document", "[codec]") {
   SECTION("after a byte order mark") {
     CHECK(read_result_ok("\xEF\xBB\xBF" + write_batch_result(x)) == x);
   }
+  SECTION("with an estimated cost") {
+    price(x.metrics, token_prices{0.15, 0.6});
+    auto doc = nlohmann::json::parse(write_batch_result(x));
+    // 900 prompt tokens at 0.15 and 120 completion tokens at 0.6 per
+    // million: (135 + 72) / 1e6.
+    CHECK(doc["metrics"]["cost"]["estimated"].get<double>()
+          == Approx(0.000207));
+    CHECK(doc["metrics"]["cost"]["prompt_per_million"] == 0.15);
+    CHECK(doc["metrics"]["cost"]["completion_per_million"] == 0.6);
+    CHECK(read_result_ok(doc.dump()) == x);
+    doc["metrics"]["cost"]["estimated"] = -1;
+    CHECK(read_result_error(doc.dump())
+          == "metrics.cost.estimated must be 0 or more, got -1");
+  }
+  SECTION("unpriced, with no cost") {
+    auto doc = nlohmann::json::parse(write_batch_result(x));
+    CHECK_FALSE(doc["metrics"].contains("cost"));
+  }
 }
 
 TEST_CASE("codec reads an earlier output written as JSON Lines", "[codec]") {

@@ -120,7 +120,8 @@ TEST_CASE("judge handler counts requests and completions", "[net]") {
                 {"requests", 3},
                 {"completions", 1},
                 {"in_flight", 0},
-                {"most_in_flight", 0}});
+                {"most_in_flight", 0},
+                {"format_refusals", 0}});
   CHECK(handler.stats().requests == 3);
 }
 
@@ -212,4 +213,37 @@ TEST_CASE("judge handler treats directives as text without faults", "[net]") {
   CHECK(response.action == judge_action::respond);
   CHECK(response.status == 200);
   CHECK(score_of(response) < 80);
+}
+
+TEST_CASE("judge handler honours response_format and refuses those it is "
+          "told to",
+          "[net]") {
+  auto x = test::short_answer("Plants need light and water.",
+                              {"light", "water", "glucose"});
+  auto request = scoring::short_answer_prompt(x);
+  REQUIRE(request.format == scoring::response_format::json_schema);
+  auto schema = json::parse(request.schema);
+  CHECK(schema["required"] == json::array({"score", "reasoning"}));
+  CHECK(schema["additionalProperties"] == false);
+  judge_server_options options;
+  options.refused_formats = {scoring::response_format::json_schema};
+  judge_handler handler{options};
+  auto refused = handler.handle("POST", completions,
+                                encode_chat_request(request, "judge"));
+  CHECK(refused.status == 400);
+  CHECK(json::parse(refused.body)["error"]["message"]
+        == "Invalid parameter: 'response_format' of type 'json_schema' is "
+           "not supported with this model.");
+  request.format = scoring::response_format::json_object;
+  auto taken = handler.handle("POST", completions,
+                              encode_chat_request(request, "judge"));
+  REQUIRE(taken.status == 200);
+  // The reply is the object the schema describes, and nothing else.
+  auto content = json::parse(
+    std::get<scoring::chat_reply>(decode_chat_reply(taken.body)).content);
+  CHECK(content.size() == 2);
+  CHECK(content["score"].is_number_integer());
+  CHECK(content["reasoning"].is_string());
+  CHECK(handler.stats().format_refusals == 1);
+  CHECK(handler.stats().completions == 1);
 }

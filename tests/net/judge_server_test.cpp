@@ -175,7 +175,8 @@ TEST_CASE("judge server serves a keep-alive connection and counts it",
                   {"requests", 5},
                   {"completions", 3},
                   {"in_flight", 1},
-                  {"most_in_flight", 1}});
+                  {"most_in_flight", 1},
+                  {"format_refusals", 0}});
   }
 }
 

@@ -64,6 +64,54 @@ TEST_CASE("a seeded chat request carries its seed, an unseeded one none",
   CHECK(json::parse(encode_chat_request(x, "m"))["seed"] == 42);
 }
 
+TEST_CASE("a chat request asks for its reply's shape with OpenAI's nested "
+          "response_format",
+          "[net]") {
+  auto x = sample_request();
+  CHECK_FALSE(
+    json::parse(encode_chat_request(x, "m")).contains("response_format"));
+  x.format = scoring::response_format::json_object;
+  CHECK(json::parse(encode_chat_request(x, "m"))["response_format"]
+        == json{{"type", "json_object"}});
+  x.format = scoring::response_format::json_schema;
+  x.schema_name = "grade";
+  // In the order the decoder writes a schema back: keys sorted.
+  x.schema = R"({"additionalProperties":false,)"
+             R"("properties":{"score":{"type":"integer"}},)"
+             R"("required":["score"],"type":"object"})";
+  auto body = json::parse(encode_chat_request(x, "m"));
+  CHECK(body["response_format"]
+        == json{{"type", "json_schema"},
+                {"json_schema",
+                 {{"name", "grade"},
+                  {"strict", true},
+                  {"schema", json::parse(x.schema)}}}});
+  CHECK(decoded(decode_chat_request(encode_chat_request(x, "m"))) == x);
+  SECTION("text is the same as none") {
+    auto text = R"({"messages": [], "response_format": {"type": "text"}})";
+    CHECK(decoded(decode_chat_request(text)).format
+          == scoring::response_format::text);
+  }
+}
+
+TEST_CASE("a broken response_format is named", "[net]") {
+  auto with = [](const std::string& format) {
+    return error(decode_chat_request(R"({"messages": [], "response_format": )"
+                                     + format + "}"));
+  };
+  CHECK(with("\"json\"") == "request's response_format is not an object");
+  CHECK(with("{}") == "request's response_format.type is not a string");
+  CHECK(with(R"({"type": "yaml"})")
+        == "request's response_format.type 'yaml' is not text, json_object "
+           "or json_schema");
+  CHECK(with(R"({"type": "json_schema"})")
+        == "request's response_format.json_schema is not an object");
+  CHECK(with(R"({"type": "json_schema", "json_schema": {"name": "g"}})")
+        == "request's response_format.json_schema.schema is not an object");
+  CHECK(with(R"({"type": "json_schema", "json_schema": {"schema": {}}})")
+        == "request's response_format.json_schema.name is not a string");
+}
+
 TEST_CASE("a chat request's temperature and max_tokens are optional", "[net]") {
   auto x = decoded(decode_chat_request(
     R"({"messages": [{"role": "user", "content": "hi"}]})"));
