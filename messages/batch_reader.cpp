@@ -154,15 +154,38 @@ std::string_view field_of(std::string_view problem) {
   return problem.substr(0, problem.find_first_of(" ["));
 }
 
+// The person's grade an item carries (`human_score` 0-100, `human_correct`).
+scoring::human_grade read_human_grade(const json& item,
+                                      std::vector<std::string>& problems) {
+  scoring::human_grade result;
+  if (auto i = item.find("human_score"); i != item.end() && !i->is_null()) {
+    // Non-negative integers parse as unsigned, and may exceed int64_t.
+    if (i->is_number_unsigned() && i->get<uint64_t>() <= 100)
+      result.score = static_cast<int32_t>(i->get<uint64_t>());
+    else
+      problems.push_back("human_score must be an integer from 0 to 100, got "
+                         + (i->is_number() ? i->dump() : json_type_name(*i)));
+  }
+  if (auto i = item.find("human_correct"); i != item.end() && !i->is_null()) {
+    if (i->is_boolean())
+      result.correct = i->get<bool>();
+    else
+      problems.push_back("human_correct must be a boolean, got "
+                         + json_type_name(*i));
+  }
+  return result;
+}
+
 // Turns one item of the batch into an answer, or into a rejected entry whose
 // message lists every field that could not be read: first the values the
 // JSON reader found wrong (`value_problems`), then the fields of the wrong
 // JSON type. Whether the values make sense (blank ids, missing keywords) is
 // for scoring::validate, which the scorer runs for every answer, also those
-// sent by a host.
+// sent by a host. With `grades`, the item's human grade goes there too, at
+// its index.
 void read_item(const json& item, uint64_t index,
                const std::vector<json_value_problem>& value_problems,
-               batch_request& out) {
+               batch_request& out, human_grades* grades) {
   score_failure rejected;
   rejected.index = index;
   std::vector<std::string> problems;
@@ -190,6 +213,11 @@ void read_item(const json& item, uint64_t index,
   x.correct_keywords = read_keywords(item, type_problems);
   x.difficulty = read_difficulty(item, type_problems);
   x.category = read_text(item, "category", type_problems);
+  if (grades != nullptr) {
+    if (grades->size() <= index)
+      grades->resize(index + 1);
+    (*grades)[index] = read_human_grade(item, type_problems);
+  }
   // A value the JSON reader found wrong reads as null; what the readers say
   // about that field would only repeat its problem.
   for (auto& problem : type_problems) {
@@ -243,7 +271,7 @@ std::string stray_text(std::string_view line, size_t offset) {
 // One line of JSON Lines: one answer. A line that is not JSON, or holds
 // more than one value, becomes a rejected item; the batch goes on.
 void read_line(std::string_view line, size_t number, uint64_t index,
-               batch_request& out) {
+               batch_request& out, human_grades* grades) {
   auto read = detail::read_json_value(line);
   if (read.error) {
     reject_line(number, index,
@@ -256,21 +284,22 @@ void read_line(std::string_view line, size_t number, uint64_t index,
     reject_line(number, index, stray_text(line, stray), out);
     return;
   }
-  read_item(read.value, index, read.problems, out);
+  read_item(read.value, index, read.problems, out, grades);
 }
 
 // The lines of `text` from offset `from`, which starts line `number`; the
 // first non-blank one is item `index`. False when there are more than
 // `max_answers` items.
 bool read_lines(std::string_view text, size_t from, size_t number,
-                uint64_t index, uint64_t max_answers, batch_request& out) {
+                uint64_t index, uint64_t max_answers, batch_request& out,
+                human_grades* grades) {
   while (from < text.size()) {
     auto end = text.find('\n', from);
     auto line = text.substr(from, end == npos ? npos : end - from);
     if (!is_blank(line)) {
       if (index >= max_answers)
         return false;
-      read_line(line, number, index++, out);
+      read_line(line, number, index++, out, grades);
     }
     if (end == npos)
       break;
@@ -315,8 +344,8 @@ caf::expected<batch_request> read_document(const json& doc,
 
 } // namespace
 
-caf::expected<batch_request> read_batch(std::string_view text,
-                                        uint64_t max_answers) {
+caf::expected<batch_request>
+read_batch(std::string_view text, uint64_t max_answers, human_grades* grades) {
   auto too_many = [max_answers] {
     return unreadable("more than " + std::to_string(max_answers)
                       + " answers (--max-answers)");
@@ -332,7 +361,7 @@ caf::expected<batch_request> read_batch(std::string_view text,
     text, "answers", [&](json item, std::vector<json_value_problem> problems) {
       // Past the limit items are only counted: the batch is refused.
       if (items < max_answers)
-        read_item(item, items, problems, result);
+        read_item(item, items, problems, result, grades);
       ++items;
     });
   if (first.error)
@@ -364,7 +393,7 @@ caf::expected<batch_request> read_batch(std::string_view text,
   if (stray == npos) {
     if (!root.contains("question_type") && !root.contains("user_answer"))
       return unreadable("input object has no \"answers\" array");
-    read_item(root, 0, first.problems, result);
+    read_item(root, 0, first.problems, result, grades);
     return result;
   }
   // On a line of its own and followed by more, the first line of JSON Lines.
@@ -383,9 +412,10 @@ caf::expected<batch_request> read_batch(std::string_view text,
                 stray_text(text.substr(line_start), stray - line_start),
                 result);
   else
-    read_item(root, 0, first.problems, result);
+    read_item(root, 0, first.problems, result, grades);
   if (line_end != npos
-      && !read_lines(text, line_end + 1, number + 1, 1, max_answers, result))
+      && !read_lines(text, line_end + 1, number + 1, 1, max_answers, result,
+                     grades))
     return too_many();
   return result;
 }

@@ -5,9 +5,16 @@
 
 #include <caf/expected.hpp>
 
+#include <vector>
+
 #include "messages/batch_request.hpp"
+#include "scoring/human_grade.hpp"
 
 namespace grader {
+
+/// The human grades of a batch's items, by index; an item read after the
+/// last one with a grade may lie beyond its end.
+using human_grades = std::vector<scoring::human_grade>;
 
 /// The most items read_batch takes by default: ten times the largest
 /// nightly batch the platform runs.
@@ -34,7 +41,13 @@ constexpr uint64_t default_max_answers = 1'000'000;
 /// 1000000 answers (--max-answers)`): every item, even one that is only a
 /// `0`, becomes an answer or a rejected entry, so their number bounds what
 /// the batch holds in memory.
+///
+/// With `grades`, the human grade of every item (`human_score`,
+/// `human_correct`) goes there at the item's index, for `grader calibrate`;
+/// a bad one rejects its item (`human_score must be an integer from 0 to
+/// 100, got 150`). Without, the two fields are ignored.
 caf::expected<batch_request>
-read_batch(std::string_view text, uint64_t max_answers = default_max_answers);
+read_batch(std::string_view text, uint64_t max_answers = default_max_answers,
+           human_grades* grades = nullptr);
 
 } // namespace grader

@@ -149,7 +149,8 @@ arguments_with_defaults(int argc, char** argv,
                         const std::vector<std::string>& known_options,
                         std::string& error) {
   std::vector<std::string> args(argv, argv + argc);
-  if (args.size() < 2 || (args[1] != "score" && args[1] != "node"))
+  if (args.size() < 2
+      || (args[1] != "score" && args[1] != "node" && args[1] != "calibrate"))
     return args;
   std::vector<std::string> result{args[0], args[1]};
   std::vector<std::string> user(args.begin() + 2, args.end());

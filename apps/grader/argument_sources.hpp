@@ -16,7 +16,7 @@ namespace grader::app {
 /// options without dashes (`llm-url = "http://..."`, `concurrency = 16`,
 /// `no-explain = true`). The environment supplies `--llm-url` from
 /// GRADER_LLM_URL, else OPENAI_BASE_URL, and `--model` from GRADER_MODEL;
-/// only for `grader score` and `grader node`, whose options
+/// only for `grader score`, `grader node` and `grader calibrate`, whose options
 /// `known_options` names.
 ///
 /// Nothing when the file cannot be read; `error` then says why and where.

@@ -23,6 +23,10 @@ enum exit_code : int {
 /// and it stores the process exit code in `result`.
 void add_score_command(CLI::App& app, int& result);
 
+/// Adds `grader calibrate`, which scores a labelled batch and reports the
+/// judge's agreement with its human grades.
+void add_calibrate_command(CLI::App& app, int& result);
+
 /// Adds `grader judge`, the built-in judge as an HTTP server.
 void add_judge_command(CLI::App& app, int& result);
 

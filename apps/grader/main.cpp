@@ -23,13 +23,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int result = grader::app::exit_internal_error;
   grader::app::add_score_command(app, result);
+  grader::app::add_calibrate_command(app, result);
   grader::app::add_judge_command(app, result);
   grader::app::add_node_command(app, result);
   grader::app::add_bench_command(app, result);
-  // A config file and the environment supply defaults for `grader score`
-  // and `grader node`, put in front of the user's arguments.
+  // A config file and the environment supply defaults for `grader score`,
+  // `grader node` and `grader calibrate`, put in front of the user's
+  // arguments.
+  std::string chosen = argc > 1 ? argv[1] : "";
   auto* with_defaults = app.get_subcommand(
-    argc > 1 && std::string{argv[1]} == "node" ? "node" : "score");
+    chosen == "node" || chosen == "calibrate" ? chosen : "score");
   std::vector<std::string> known_options;
   for (const auto* option : with_defaults->get_options())
     for (const auto& name : option->get_lnames())

@@ -38,6 +38,7 @@
 #include "actors/scoring_service.hpp"
 #include "apps/grader/commands.hpp"
 #include "apps/grader/exit_watchdog.hpp"
+#include "apps/grader/input_file.hpp"
 #include "apps/grader/llm_options.hpp"
 #include "apps/grader/node_network.hpp"
 #include "apps/grader/output_file.hpp"
@@ -103,55 +104,6 @@ struct score_options {
   // The most items a batch may have (see read_batch).
   uint64_t max_answers = default_max_answers;
 };
-
-// How a message names an input path.
-std::string input_name(const std::string& path) {
-  return path == "-" ? std::string{"standard input"}
-                     : scoring::escape_for_display(path);
-}
-
-// The whole input, from a file or from standard input ("-"), at most
-// `max_bytes` of it (see read_bounded).
-bool read_input(const std::string& path, uint64_t max_bytes,
-                std::string& text) {
-  auto too_large = [&] {
-    complain(input_name(path) + ": larger than the input limit of "
-             + std::to_string(max_bytes) + " bytes (--max-input-bytes)");
-    return false;
-  };
-  auto cannot_read = [&](const std::string& why) {
-    complain("cannot read "
-             + (path == "-" ? input_name(path)
-                            : "'" + scoring::escape_for_display(path) + "'")
-             + ": " + why);
-    return false;
-  };
-  auto fd = STDIN_FILENO;
-  if (path != "-") {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-      return cannot_read(std::strerror(errno));
-  }
-  struct fd_closer {
-    int fd;
-    ~fd_closer() {
-      if (fd != STDIN_FILENO)
-        ::close(fd);
-    }
-  } closer{fd};
-  struct stat info;
-  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode))
-    return cannot_read("it is a directory");
-  switch (read_bounded(fd, max_bytes, text)) {
-    case read_status::complete:
-      return true;
-    case read_status::too_large:
-      return too_large();
-    case read_status::failed:
-      break;
-  }
-  return cannot_read(std::strerror(errno));
-}
 
 // Writes the result to the -o file, or to stdout when there is none, as it
 // is formatted, piece by piece.

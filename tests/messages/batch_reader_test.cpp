@@ -390,3 +390,54 @@ TEST_CASE("codec refuses nesting deeper than 64 levels", "[codec]") {
           .answers.size()
         == 1);
 }
+
+TEST_CASE("codec reads the human grades of a labelled batch by position, "
+          "when asked",
+          "[codec]") {
+  auto item = [](const std::string& grade) {
+    return R"({"user_id": "u", "question_id": "q", "question_type": )"
+           R"("short_answer", "user_answer": "a", "correct_keywords": ["k"])"
+           + grade + "}";
+  };
+  auto text = "[" + item(R"(, "human_score": 85)") + ", 7, "
+              + item(R"(, "human_correct": false)") + ", " + item("") + ", "
+              + item(R"(, "human_score": 40, "human_correct": true)") + "]";
+  human_grades grades;
+  auto batch = read_batch(text, default_max_answers, &grades);
+  REQUIRE(batch);
+  CHECK(batch->answers.size() == 4);
+  REQUIRE(grades.size() == 5);
+  CHECK(grades[0].score == 85);
+  CHECK_FALSE(grades[0].correct);
+  // Item 1 is no answer at all, item 3 has no grade.
+  CHECK_FALSE(grades[1].given());
+  CHECK(grades[2].correct == false);
+  CHECK_FALSE(grades[2].score);
+  CHECK_FALSE(grades[3].given());
+  CHECK(grades[4].score == 40);
+  CHECK(grades[4].correct == true);
+  SECTION("without being asked, the fields are ignored") {
+    auto plain = read_ok("[" + item(R"(, "human_score": "lots")") + "]");
+    CHECK(plain.answers.size() == 1);
+    CHECK(plain.rejected.empty());
+  }
+  SECTION("a grade that cannot be read rejects its item, naming it") {
+    human_grades bad;
+    auto lines = item(R"(, "human_score": 150)") + "\n"
+                 + item(R"(, "human_score": 72.5)") + "\n"
+                 + item(R"(, "human_correct": "yes")") + "\n"
+                 + item(R"(, "human_score": -3)") + "\n";
+    auto read = read_batch(lines, default_max_answers, &bad);
+    REQUIRE(read);
+    CHECK(read->answers.empty());
+    REQUIRE(read->rejected.size() == 4);
+    CHECK(read->rejected[0].message
+          == "human_score must be an integer from 0 to 100, got 150");
+    CHECK(read->rejected[1].message
+          == "human_score must be an integer from 0 to 100, got 72.5");
+    CHECK(read->rejected[2].message
+          == "human_correct must be a boolean, got string");
+    CHECK(read->rejected[3].message
+          == "human_score must be an integer from 0 to 100, got -3");
+  }
+}
