@@ -125,12 +125,25 @@ void use_keyword_rule(scorer_pointer self, const char* reason) {
 // The grade the samples that came back give: their reduced score, with the
 // samples listed when there were several, flagged when they disagree.
 grade grade_from_samples(const scorer_state& st) {
+  const auto& rubric = st.task.item.rubric;
   std::vector<int32_t> scores;
+  // With a rubric, each criterion's points reduce on their own, and the
+  // score is what the reduced points make, so the two always agree.
+  std::vector<std::vector<int32_t>> points(rubric.size());
   for (const auto& sample : st.samples)
-    if (sample)
+    if (sample) {
       scores.push_back(sample->score);
-  auto score = scoring::reduce_scores(scores, st.judge.reducer);
-  auto result = scoring::grade_from_judgement(st.task.item, {score, {}});
+      for (size_t i = 0; i < rubric.size(); ++i)
+        points[i].push_back(sample->rubric_scores[i]);
+    }
+  std::vector<int32_t> rubric_scores;
+  for (auto& criterion : points)
+    rubric_scores.push_back(
+      scoring::reduce_scores(std::move(criterion), st.judge.reducer));
+  auto score = rubric.empty() ? scoring::reduce_scores(scores, st.judge.reducer)
+                              : scoring::rubric_score(rubric, rubric_scores);
+  auto result = scoring::grade_from_judgement(st.task.item, {score, {}, {}});
+  result.rubric_scores = std::move(rubric_scores);
   if (st.judge.samples > 1)
     result.judge_scores = scores;
   if (scoring::score_spread(scores) > st.judge.max_spread)
@@ -188,9 +201,13 @@ void ask_for_score(scorer_pointer self, uint32_t sample, bool again) {
   // instead of the gateway's cache of the reply that did not parse.
   if (again)
     prompt.messages.push_back(
-      {"user", "Your last reply could not be read. Reply with only the JSON "
-               "object {\"score\": <integer 0-100>, \"reasoning\": "
-               "\"<text>\"}."});
+      {"user", st.task.item.rubric.empty()
+                 ? "Your last reply could not be read. Reply with only the "
+                   "JSON object {\"score\": <integer 0-100>, \"reasoning\": "
+                   "\"<text>\"}."
+                 : "Your last reply could not be read. Reply with only the "
+                   "JSON object {\"rubric_scores\": [<integer for each "
+                   "criterion>], \"reasoning\": \"<text>\"}."});
   self
     ->request(st.gateway, no_timeout, chat_atom_v, std::move(prompt),
               place_now(self))
@@ -199,7 +216,8 @@ void ask_for_score(scorer_pointer self, uint32_t sample, bool again) {
         auto& st = self->state;
         count(st, x);
         st.usage.note_score_format(x.format, x.format_note);
-        auto parsed = scoring::parse_score_reply(x.reply.content);
+        auto parsed = scoring::parse_score_reply(x.reply.content,
+                                                 &st.task.item.rubric);
         if (parsed.verdict) {
           st.samples[sample] = *parsed.verdict;
           // The reply held verdicts that disagree (one may be the

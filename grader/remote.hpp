@@ -17,8 +17,11 @@
 namespace grader {
 
 /// Names the protocol in the handshake (`middleman.app-identifiers`): a
-/// node and a client of different versions refuse each other.
-inline constexpr const char* node_protocol = "grader-node-1";
+/// node and a client of different versions refuse each other. Raised with
+/// every change to a message that crosses nodes (messages/, their inspect
+/// overloads): CAF 0.17 would otherwise read one version's bytes as the
+/// other's fields. 2: rubrics, structured-output and cost metrics.
+inline constexpr const char* node_protocol = "grader-node-2";
 
 /// How often connected nodes and clients tell each other they are alive,
 /// and how long without a word means the other is gone (CAF 0.17 checks

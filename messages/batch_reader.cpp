@@ -94,6 +94,56 @@ std::vector<std::string> read_keywords(const json& item,
   return result;
 }
 
+// `rubric`: a list of {"criterion": text, "points": integer}. Out-of-range
+// points are left for validation to report, without wrapping.
+std::vector<scoring::rubric_criterion>
+read_rubric(const json& item, std::vector<std::string>& problems) {
+  std::vector<scoring::rubric_criterion> result;
+  auto i = item.find("rubric");
+  if (i == item.end() || i->is_null())
+    return result;
+  if (!i->is_array()) {
+    problems.push_back("rubric must be an array of {criterion, points}, got "
+                       + json_type_name(*i));
+    return result;
+  }
+  for (size_t k = 0; k < i->size(); ++k) {
+    const auto& entry = (*i)[k];
+    auto field = "rubric[" + std::to_string(k) + "]";
+    if (!entry.is_object()) {
+      problems.push_back(field + " must be an object, got "
+                         + json_type_name(entry));
+      continue;
+    }
+    scoring::rubric_criterion x;
+    auto criterion = entry.find("criterion");
+    if (criterion == entry.end() || !criterion->is_string())
+      problems.push_back(field + ".criterion must be a string, got "
+                         + (criterion == entry.end()
+                              ? std::string{"nothing"}
+                              : json_type_name(*criterion)));
+    else
+      x.criterion = criterion->get<std::string>();
+    auto points = entry.find("points");
+    if (points == entry.end() || !points->is_number_integer())
+      problems.push_back(
+        field + ".points must be an integer, got "
+        + (points == entry.end()
+             ? std::string{"nothing"}
+             : (points->is_number() ? points->dump()
+                                    : json_type_name(*points))));
+    else
+      x.points
+        = points->is_number_unsigned()
+            ? static_cast<int32_t>(std::min<uint64_t>(
+              points->get<uint64_t>(), std::numeric_limits<int32_t>::max()))
+            : static_cast<int32_t>(std::max<int64_t>(
+              points->get<int64_t>(), std::numeric_limits<int32_t>::min()));
+    result.push_back(std::move(x));
+  }
+  return result;
+}
+
 int32_t read_difficulty(const json& item, std::vector<std::string>& problems) {
   auto i = item.find("difficulty");
   if (i == item.end() || i->is_null())
@@ -213,6 +263,8 @@ void read_item(const json& item, uint64_t index,
   x.correct_keywords = read_keywords(item, type_problems);
   x.difficulty = read_difficulty(item, type_problems);
   x.category = read_text(item, "category", type_problems);
+  x.reference_answer = read_text(item, "reference_answer", type_problems);
+  x.rubric = read_rubric(item, type_problems);
   if (grades != nullptr) {
     if (grades->size() <= index)
       grades->resize(index + 1);

@@ -19,7 +19,7 @@ namespace grader::scoring {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, grade& x) {
   return f(x.is_correct, x.score, x.keyword_matches, x.feedback, x.by,
-           x.needs_review, x.review_reasons, x.judge_scores);
+           x.needs_review, x.review_reasons, x.judge_scores, x.rubric_scores);
 }
 
 template <class Inspector>

@@ -34,6 +34,8 @@ void write_fields(json_text& out, const score_result& x) {
     out.member("review_reasons", x.verdict.review_reasons);
   if (!x.verdict.judge_scores.empty())
     out.member("judge_scores", x.verdict.judge_scores);
+  if (!x.verdict.rubric_scores.empty())
+    out.member("rubric_scores", x.verdict.rubric_scores);
 }
 
 score_result read_result(const fields& in) {
@@ -68,6 +70,8 @@ score_result read_result(const fields& in) {
   }
   if (in.has("judge_scores"))
     x.verdict.judge_scores = in.int32s_in("judge_scores", 0, 100);
+  if (in.has("rubric_scores"))
+    x.verdict.rubric_scores = in.int32s_in("rubric_scores", 0, 100);
   return x;
 }
 

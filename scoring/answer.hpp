@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scoring/rubric.hpp"
+
 namespace grader::scoring {
 
 /// The kinds of question grader knows how to score.
@@ -43,6 +45,11 @@ struct answer {
   int32_t difficulty = 0;
   /// Free-form category of the question; empty when not given.
   std::string category;
+  /// A model answer the judge compares a short answer with; may be empty.
+  std::string reference_answer;
+  /// The criteria a short answer is scored on, one score each; empty: the
+  /// judge gives one score.
+  std::vector<rubric_criterion> rubric;
 
   friend bool operator==(const answer& x, const answer& y) {
     return x.index == y.index && x.answer_id == y.answer_id
@@ -50,7 +57,8 @@ struct answer {
            && x.type == y.type && x.user_answer == y.user_answer
            && x.correct_answer == y.correct_answer
            && x.correct_keywords == y.correct_keywords
-           && x.difficulty == y.difficulty && x.category == y.category;
+           && x.difficulty == y.difficulty && x.category == y.category
+           && x.reference_answer == y.reference_answer && x.rubric == y.rubric;
   }
 };
 

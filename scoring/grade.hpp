@@ -67,13 +67,18 @@ struct grade {
   /// (--judge-samples), in the order they were asked; `score` is what
   /// they reduce to.
   std::vector<int32_t> judge_scores;
+  /// With a rubric, the points the judge gave each criterion, in the
+  /// rubric's order; `score` is their sum over the rubric's total, scaled
+  /// to 0-100.
+  std::vector<int32_t> rubric_scores;
 
   friend bool operator==(const grade& x, const grade& y) {
     return x.is_correct == y.is_correct && x.score == y.score
            && x.keyword_matches == y.keyword_matches && x.feedback == y.feedback
            && x.by == y.by && x.needs_review == y.needs_review
            && x.review_reasons == y.review_reasons
-           && x.judge_scores == y.judge_scores;
+           && x.judge_scores == y.judge_scores
+           && x.rubric_scores == y.rubric_scores;
   }
 };
 

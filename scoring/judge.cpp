@@ -106,6 +106,23 @@ double similarity(std::string_view x, std::string_view y) {
   return 2.0 * static_cast<double>(shared) / static_cast<double>(sizes);
 }
 
+// The share of `part`'s character bigrams that `whole` holds too, from 0
+// to 1: how much of a criterion's wording an answer contains.
+double containment(std::string_view part, std::string_view whole) {
+  auto part_bigrams = bigrams(letters(part));
+  auto whole_bigrams = bigrams(letters(whole));
+  auto size = total(part_bigrams);
+  if (size == 0)
+    return 0;
+  size_t shared = 0;
+  for (const auto& [bigram, count] : part_bigrams) {
+    auto other = whole_bigrams.find(bigram);
+    if (other != whole_bigrams.end())
+      shared += std::min(count, other->second);
+  }
+  return static_cast<double>(shared) / static_cast<double>(size);
+}
+
 std::string reasoning(const std::vector<std::string>& expected,
                       const std::vector<std::string>& found) {
   if (expected.empty())
@@ -178,6 +195,25 @@ std::optional<std::vector<std::string>> strings_field(const json& data,
   return result;
 }
 
+// A rubric as the prompt's data holds it; nothing when it is not one.
+std::optional<std::vector<rubric_criterion>> rubric_field(const json& x) {
+  if (!x.is_array())
+    return std::nullopt;
+  std::vector<rubric_criterion> result;
+  for (const auto& item : x) {
+    if (!item.is_object())
+      return std::nullopt;
+    auto criterion = string_field(item, "criterion");
+    auto points = item.find("points");
+    if (!criterion || points == item.end() || !points->is_number_integer())
+      return std::nullopt;
+    result.push_back({std::move(*criterion),
+                      static_cast<int32_t>(
+                        std::clamp<int64_t>(points->get<int64_t>(), 0, 100))});
+  }
+  return result;
+}
+
 // The integer `score` clamped to 0-100; nothing when there is none.
 std::optional<int32_t> score_field(const json& data) {
   auto field = data.find("score");
@@ -212,12 +248,21 @@ std::optional<std::string> score_content(const chat_request& x,
   auto keywords = strings_field(data, "expected_keywords");
   if (!student_answer || !keywords)
     return std::nullopt;
-  auto verdict = judge_short_answer(*student_answer, *keywords);
-  verdict.score
-    = std::clamp(verdict.score + sampling_offset(x, *student_answer), 0, 100);
   nlohmann::ordered_json reply;
-  reply["score"] = verdict.score;
-  reply["reasoning"] = verdict.reasoning;
+  if (auto rubric = data.find("rubric"); rubric != data.end()) {
+    auto criteria = rubric_field(*rubric);
+    if (!criteria)
+      return std::nullopt;
+    auto verdict = judge_rubric(*student_answer, *criteria);
+    reply["rubric_scores"] = verdict.rubric_scores;
+    reply["reasoning"] = verdict.reasoning;
+  } else {
+    auto verdict = judge_short_answer(*student_answer, *keywords);
+    verdict.score
+      = std::clamp(verdict.score + sampling_offset(x, *student_answer), 0, 100);
+    reply["score"] = verdict.score;
+    reply["reasoning"] = verdict.reasoning;
+  }
   return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -257,7 +302,7 @@ uint64_t tokens(size_t bytes) {
 judged_score judge_short_answer(std::string_view student_answer,
                                 const std::vector<std::string>& keywords) {
   if (normalize(student_answer).empty())
-    return {0, "No answer was given."};
+    return {0, "No answer was given.", {}};
   auto expected = distinct(keywords);
   auto found = match_keywords(student_answer, expected);
   double coverage = 0;
@@ -270,7 +315,28 @@ judged_score judge_short_answer(std::string_view student_answer,
   auto points = coverage_weight * coverage
                 + similarity_weight * similarity(student_answer, joined);
   auto score = std::clamp(static_cast<int32_t>(std::lround(points)), 0, 100);
-  return {score, reasoning(expected, found)};
+  return {score, reasoning(expected, found), {}};
+}
+
+judged_score judge_rubric(std::string_view student_answer,
+                          const std::vector<rubric_criterion>& rubric) {
+  judged_score result;
+  auto blank = normalize(student_answer).empty();
+  std::string reasoning;
+  for (size_t i = 0; i < rubric.size(); ++i) {
+    const auto& item = rubric[i];
+    auto share = blank ? 0.0 : containment(item.criterion, student_answer);
+    auto points = static_cast<int32_t>(
+      std::lround(item.points * std::min(1.0, share / 0.8)));
+    result.rubric_scores.push_back(points);
+    reasoning += (i == 0 ? "" : "; ") + std::string{"criterion "}
+                 + std::to_string(i + 1) + ": " + std::to_string(points)
+                 + " of " + std::to_string(item.points);
+  }
+  result.score = rubric_score(rubric, result.rubric_scores);
+  result.reasoning = blank ? "No answer was given."
+                           : "Points by criterion: " + reasoning + ".";
+  return result;
 }
 
 std::string judge_explanation(const answer& x, const grade& g) {

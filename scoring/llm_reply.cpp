@@ -22,7 +22,7 @@ constexpr std::string_view white_space = " \t\r\n";
 constexpr std::string_view fence = "```";
 
 score_reply failure(std::string_view error) {
-  return {std::nullopt, std::string(error), false};
+  return {std::nullopt, std::string{error}, false};
 }
 
 std::string_view trim(std::string_view text) {
@@ -134,17 +134,46 @@ std::optional<int32_t> clamped_score(const json& x) {
   return std::nullopt;
 }
 
-// The score of `object`, or nothing when it has no numeric one.
-std::optional<int32_t> score_of(const json& object) {
-  auto score = object.find("score");
-  if (score == object.end())
+// The points of a rubric reply's `rubric_scores`, one number per
+// criterion, each clamped to its points; nothing when the list does not
+// match the rubric.
+std::optional<std::vector<int32_t>>
+rubric_points_of(const json& object,
+                 const std::vector<rubric_criterion>& rubric) {
+  auto list = object.find("rubric_scores");
+  if (list == object.end() || !list->is_array()
+      || list->size() != rubric.size())
     return std::nullopt;
-  return clamped_score(*score);
+  std::vector<int32_t> awarded;
+  for (const auto& item : *list) {
+    auto points = clamped_score(item);
+    if (!points)
+      return std::nullopt;
+    awarded.push_back(*points);
+  }
+  return clamp_to_rubric(rubric, awarded);
 }
 
-judged_score verdict_of(const json& object, int32_t score) {
+// The verdict `object` holds, or nothing when it has no numeric score (with
+// a rubric: no rubric_scores that match it).
+std::optional<judged_score>
+verdict_in(const json& object, const std::vector<rubric_criterion>* rubric) {
   judged_score result;
-  result.score = score;
+  if (rubric != nullptr && !rubric->empty()) {
+    auto points = rubric_points_of(object, *rubric);
+    if (!points)
+      return std::nullopt;
+    result.score = rubric_score(*rubric, *points);
+    result.rubric_scores = std::move(*points);
+  } else {
+    auto score = object.find("score");
+    if (score == object.end())
+      return std::nullopt;
+    auto clamped = clamped_score(*score);
+    if (!clamped)
+      return std::nullopt;
+    result.score = *clamped;
+  }
   auto reasoning = object.find("reasoning");
   if (reasoning != object.end() && reasoning->is_string())
     result.reasoning = reasoning->get<std::string>();
@@ -153,13 +182,21 @@ judged_score verdict_of(const json& object, int32_t score) {
 
 } // namespace
 
-score_reply parse_score_reply(std::string_view content) {
+score_reply parse_score_reply(std::string_view content,
+                              const std::vector<rubric_criterion>* rubric) {
+  auto missing = [rubric] {
+    return rubric != nullptr && !rubric->empty()
+             ? failure("reply has no rubric_scores with a number for each of "
+                       "the rubric's "
+                       + std::to_string(rubric->size()) + " criteria")
+             : failure(no_score);
+  };
   // The reply the prompt asks for: the object alone.
   if (auto object = sole_object(content)) {
-    auto score = score_of(*object);
-    if (!score)
-      return failure(no_score);
-    return {verdict_of(*object, *score), {}, false};
+    auto verdict = verdict_in(*object, rubric);
+    if (!verdict)
+      return missing();
+    return {std::move(*verdict), {}, false};
   }
   // Otherwise the object is in prose, next to whatever else the model
   // chose to quote (the student's answer may hold an object of its own).
@@ -176,29 +213,27 @@ score_reply parse_score_reply(std::string_view content) {
   // The last object with both keys the prompt asks for, else the last one
   // with a score; any disagreement among the scores makes the reply
   // ambiguous.
-  const json* chosen = nullptr;
-  int32_t chosen_score = 0;
+  std::optional<judged_score> chosen;
   bool chosen_has_reasoning = false;
   std::optional<int32_t> first_score;
   bool disagree = false;
   for (const auto& object : objects) {
-    auto score = score_of(object);
-    if (!score)
+    auto verdict = verdict_in(object, rubric);
+    if (!verdict)
       continue;
     if (!first_score)
-      first_score = score;
-    else if (*first_score != *score)
+      first_score = verdict->score;
+    else if (*first_score != verdict->score)
       disagree = true;
     auto has_reasoning = object.contains("reasoning");
     if (has_reasoning || !chosen_has_reasoning) {
-      chosen = &object;
-      chosen_score = *score;
+      chosen = std::move(verdict);
       chosen_has_reasoning = has_reasoning;
     }
   }
-  if (chosen == nullptr)
-    return failure(no_score);
-  return {verdict_of(*chosen, chosen_score), {}, disagree};
+  if (!chosen)
+    return missing();
+  return {std::move(*chosen), {}, disagree};
 }
 
 } // namespace grader::scoring

@@ -4,6 +4,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "scoring/rubric.hpp"
 
 namespace grader::scoring {
 
@@ -12,9 +15,13 @@ struct judged_score {
   /// From 0 to 100.
   int32_t score = 0;
   std::string reasoning;
+  /// With a rubric, the points given each criterion; `score` is their
+  /// scaled sum.
+  std::vector<int32_t> rubric_scores;
 
   friend bool operator==(const judged_score& x, const judged_score& y) {
-    return x.score == y.score && x.reasoning == y.reasoning;
+    return x.score == y.score && x.reasoning == y.reasoning
+           && x.rubric_scores == y.rubric_scores;
   }
 };
 
@@ -41,6 +48,12 @@ struct score_reply {
 /// objects with a score disagree, the reply is `ambiguous`. No object,
 /// broken JSON, a missing or non-numeric score or NaN is an error naming
 /// what was wrong.
-score_reply parse_score_reply(std::string_view content);
+///
+/// With a `rubric`, a verdict holds `rubric_scores` instead of `score`: a
+/// number per criterion, in order, each clamped to its points; the score
+/// is their sum over the rubric's total, scaled to 0-100 (rubric_score).
+score_reply
+parse_score_reply(std::string_view content,
+                  const std::vector<rubric_criterion>* rubric = nullptr);
 
 } // namespace grader::scoring

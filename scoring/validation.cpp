@@ -126,6 +126,41 @@ void check_keywords(const answer& x, const answer_limits& limits,
   }
 }
 
+// The most criteria of one rubric: a rubric that long is a list of
+// keywords, and each criterion costs its share of the prompt.
+constexpr size_t max_rubric_criteria = 20;
+
+void check_rubric(const answer& x, const answer_limits& limits,
+                  problem_list& problems) {
+  if (problems.check_size("reference_answer", x.reference_answer,
+                          limits.max_correct_answer_bytes,
+                          "--max-correct-answer-bytes"))
+    problems.check_utf8("reference_answer", x.reference_answer);
+  if (x.rubric.empty())
+    return;
+  if (x.type != question_type::short_answer) {
+    problems.add("rubric", "is only for short_answer");
+    return;
+  }
+  if (x.rubric.size() > max_rubric_criteria) {
+    problems.add("rubric", "has " + std::to_string(x.rubric.size())
+                             + " criteria, more than "
+                             + std::to_string(max_rubric_criteria));
+    return;
+  }
+  for (size_t i = 0; i < x.rubric.size(); ++i) {
+    auto field = "rubric[" + std::to_string(i) + "]";
+    const auto& item = x.rubric[i];
+    if (problems.check_size(field + ".criterion", item.criterion,
+                            limits.max_correct_answer_bytes,
+                            "--max-correct-answer-bytes"))
+      problems.check_not_blank(field + ".criterion", item.criterion);
+    if (item.points < 1 || item.points > 100)
+      problems.add(field + ".points",
+                   "must be from 1 to 100, got " + std::to_string(item.points));
+  }
+}
+
 } // namespace
 
 std::vector<std::string> validate(const answer& x,
@@ -139,6 +174,7 @@ std::vector<std::string> validate(const answer& x,
     problems.check_utf8("user_answer", x.user_answer);
   check_correct_answer(x, limits, problems);
   check_keywords(x, limits, problems);
+  check_rubric(x, limits, problems);
   if (x.difficulty != 0 && (x.difficulty < 1 || x.difficulty > 10))
     problems.add("difficulty",
                  "must be from 1 to 10, got " + std::to_string(x.difficulty));

@@ -24,6 +24,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
+batch_options no_explanations() {
+  batch_options options;
+  options.explain = false;
+  return options;
+}
+
 config fast_settings() {
   config settings;
   settings.llm_timeout = 300ms;
@@ -117,7 +123,7 @@ TEST_CASE("service gives the same grade to identical answers for one call",
   auto text = "Sunlight and chlorophyll.";
   auto r = f.score({photosynthesis("q", text), photosynthesis("q", text),
                     photosynthesis("q", text)},
-                   batch_options{0, 0, 0, false});
+                   no_explanations());
   REQUIRE(r.results.size() == 3);
   CHECK(r.results[0].verdict == r.results[1].verdict);
   CHECK(r.results[1].verdict == r.results[2].verdict);
@@ -193,7 +199,9 @@ TEST_CASE("service replies by the deadline while the endpoint hangs",
     answers.push_back(photosynthesis(
       "h" + std::to_string(i), "[[fault:hang]] sunlight " + std::to_string(i)));
   auto started = std::chrono::steady_clock::now();
-  auto r = f.score(answers, batch_options{0, 300, 0, true});
+  batch_options options;
+  options.deadline_ms = 300;
+  auto r = f.score(answers, options);
   auto took = std::chrono::steady_clock::now() - started;
   CHECK(took < 1300ms);
   REQUIRE(r.results.size() == 5);

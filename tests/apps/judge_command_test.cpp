@@ -1,6 +1,7 @@
 // `grader judge` as a real process, and `grader score --llm-url` scoring
 // through it over 127.0.0.1.
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -233,6 +234,62 @@ TEST_CASE("grader score asks for a json_schema reply and steps down, once "
     CHECK(short_answers(out) == 13);
     CHECK(out["metrics"]["structured_output"] == "off");
   }
+}
+
+TEST_CASE("grader score scores a rubric answer per criterion through grader "
+          "judge, its rubric_scores summing, scaled, to its score",
+          "[apps][llm]") {
+  judge_run run;
+  auto batch = (run.dir / "rubric.json").string();
+  json answers = json::array();
+  const char* texts[]
+    = {"Plants turn carbon dioxide and water into glucose and oxygen in their "
+       "chloroplasts.",
+       "Plants turn carbon dioxide and water into food.", "I do not know.",
+       "광합성은 이산화탄소와 물로 포도당을 만들고 산소를 내놓는다."};
+  for (size_t i = 0; i < 4; ++i)
+    answers.push_back(
+      {{"user_id", "u" + std::to_string(i)},
+       {"question_id", "photosynthesis"},
+       {"question_type", "short_answer"},
+       {"user_answer", texts[i]},
+       {"correct_keywords", {"glucose"}},
+       {"reference_answer", "Carbon dioxide and water become glucose and "
+                            "oxygen, in the chloroplasts."},
+       {"rubric",
+        i < 3 ? json{{{"criterion", "carbon dioxide and water"}, {"points", 2}},
+                     {{"criterion", "glucose and oxygen"}, {"points", 2}},
+                     {{"criterion", "chloroplasts"}, {"points", 1}}}
+              : json{{{"criterion", "이산화탄소와 물"}, {"points", 3}},
+                     {{"criterion", "산소를 내놓는다"}, {"points", 2}}}}});
+  { std::ofstream{batch} << json{{"answers", answers}}.dump(); }
+  REQUIRE(run.grader("score --quiet --judge-samples 3 --llm-url " + run.url()
+                     + " '" + batch + "'")
+          == 0);
+  auto out = json::parse(run.out());
+  REQUIRE(out["results"].size() == 4);
+  std::vector<int> scores;
+  for (const auto& r : out["results"]) {
+    CHECK(r["graded_by"] == "llm");
+    const auto& rubric = answers[r["index"].get<size_t>()]["rubric"];
+    const auto& points = r["rubric_scores"];
+    REQUIRE(points.size() == rubric.size());
+    int got = 0;
+    int total = 0;
+    for (size_t c = 0; c < rubric.size(); ++c) {
+      CHECK(points[c] >= 0);
+      CHECK(points[c] <= rubric[c]["points"]);
+      got += points[c].get<int>();
+      total += rubric[c]["points"].get<int>();
+    }
+    auto scaled = static_cast<int>(std::lround(100.0 * got / total));
+    CHECK(r["score"] == scaled);
+    CHECK(r["judge_scores"].size() == 3);
+    scores.push_back(r["score"].get<int>());
+  }
+  // Full marks; the inputs and a little of the rest's wording (3 of 5
+  // points); nothing; and in Korean all of it.
+  CHECK(scores == std::vector<int>{100, 60, 0, 100});
 }
 
 TEST_CASE("grader judge serves HTTPS that grader score trusts with --ca-file",

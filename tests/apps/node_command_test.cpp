@@ -400,8 +400,8 @@ TEST_CASE("a client of another protocol version and a node refuse each "
   REQUIRE(problems.size() == 1);
   CHECK_THAT(problems[0],
              Catch::Contains("cannot reach node " + node.address()
-                             + ": it speaks another protocol than this client "
-                               "(grader-node-1)"));
+                             + ": it speaks another protocol than this client ("
+                             + grader::node_protocol + ")"));
 }
 
 namespace {

@@ -441,3 +441,31 @@ TEST_CASE("codec reads the human grades of a labelled batch by position, "
           == "human_score must be an integer from 0 to 100, got -3");
   }
 }
+
+TEST_CASE("codec reads a short answer's reference answer and rubric, naming "
+          "what is wrong in it",
+          "[codec]") {
+  auto batch = read_ok(
+    R"([{"user_id": "u", "question_id": "q", "question_type": "short_answer",)"
+    R"( "user_answer": "a", "correct_keywords": ["k"], "reference_answer": )"
+    R"("ref", "rubric": [{"criterion": "inputs", "points": 2}, )"
+    R"({"criterion": "outputs", "points": 3}]},)"
+    R"( {"user_id": "u", "question_id": "q", "question_type": "short_answer",)"
+    R"( "user_answer": "a", "correct_keywords": ["k"], "rubric": [)"
+    R"({"criterion": 1, "points": 2}, {"points": 2.5}, "x"]},)"
+    R"( {"user_id": "u", "question_id": "q", "question_type": "short_answer",)"
+    R"( "user_answer": "a", "correct_keywords": ["k"], "rubric": {}}])");
+  REQUIRE(batch.answers.size() == 1);
+  CHECK(batch.answers[0].reference_answer == "ref");
+  CHECK(
+    batch.answers[0].rubric
+    == std::vector<scoring::rubric_criterion>{{"inputs", 2}, {"outputs", 3}});
+  REQUIRE(batch.rejected.size() == 2);
+  CHECK(batch.rejected[0].message
+        == "rubric[0].criterion must be a string, got integer; "
+           "rubric[1].criterion must be a string, got nothing; "
+           "rubric[1].points must be an integer, got 2.5; rubric[2] must be "
+           "an object, got string");
+  CHECK(batch.rejected[1].message
+        == "rubric must be an array of {criterion, points}, got object");
+}

@@ -86,11 +86,13 @@ TEST_CASE("codec writes a result line and reads it back unchanged", "[codec]") {
     CHECK_FALSE(nlohmann::json::parse(line).contains("judge_scores"));
     x.verdict.review_reasons = {"samples_disagree", "reply_retried"};
     x.verdict.judge_scores = {70, 95, 80};
+    x.verdict.rubric_scores = {2, 0, 3};
     line = write_outcome_line(x);
     auto json = nlohmann::json::parse(line);
     CHECK(json["review_reasons"]
           == nlohmann::json::array({"samples_disagree", "reply_retried"}));
     CHECK(json["judge_scores"] == nlohmann::json::array({70, 95, 80}));
+    CHECK(json["rubric_scores"] == nlohmann::json::array({2, 0, 3}));
     CHECK(std::get<score_result>(read_line_ok(line)) == x);
   }
   SECTION("each grader reads back") {

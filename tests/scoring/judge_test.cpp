@@ -235,3 +235,30 @@ TEST_CASE("the judge's samples vary with temperature and seed, repeatably",
   std::sort(sampled.begin(), sampled.end());
   CHECK(std::unique(sampled.begin(), sampled.end()) - sampled.begin() >= 5);
 }
+
+TEST_CASE("the built-in judge gives each rubric criterion points for the "
+          "share of its wording the answer holds",
+          "[scoring]") {
+  std::vector<rubric_criterion> rubric{
+    {"carbon dioxide and water", 4}, {"glucose", 2}, {"chloroplasts", 3}};
+  auto x = judge_rubric("Plants turn carbon dioxide and water into glucose.",
+                        rubric);
+  // The first two criteria stand in the answer word for word. Of the 11
+  // bigrams of "chloroplasts", the answer's letters (spaces dropped) hold 4:
+  // pl and la (plants), ts and st (plants turn): 3 * (4/11) / 0.8 = 1.36,
+  // rounded 1.
+  CHECK(x.rubric_scores == std::vector<int32_t>{4, 2, 1});
+  // (4 + 2 + 1) / 9 = 77.8 %.
+  CHECK(x.score == 78);
+  CHECK(x.reasoning
+        == "Points by criterion: criterion 1: 4 of 4; criterion 2: 2 of 2; "
+           "criterion 3: 1 of 3.");
+  CHECK(
+    judge_rubric("Plants turn carbon dioxide and water into glucose.", rubric)
+    == x);
+  auto korean = judge_rubric("이산화탄소와 물을 포도당으로 바꾼다",
+                             {{"이산화탄소와 물", 3}, {"산소를 내놓는다", 2}});
+  CHECK(korean.rubric_scores == std::vector<int32_t>{3, 0});
+  CHECK(judge_rubric("  ", rubric).rubric_scores
+        == std::vector<int32_t>{0, 0, 0});
+}

@@ -190,3 +190,40 @@ TEST_CASE("a score reply of a million braces is rejected", "[scoring]") {
     unclosed += "{ {} ";
   CHECK(error(unclosed) == "reply has no numeric score");
 }
+
+TEST_CASE("a rubric reply gives points per criterion and their scaled sum",
+          "[scoring]") {
+  std::vector<rubric_criterion> rubric{
+    {"inputs", 2}, {"outputs", 2}, {"where", 1}};
+  auto parsed = parse_score_reply(
+    R"({"rubric_scores": [2, 1, 0], "reasoning": "no chloroplasts"})", &rubric);
+  REQUIRE(parsed.verdict);
+  // (2 + 1 + 0) / 5 = 60 %.
+  CHECK(parsed.verdict->score == 60);
+  CHECK(parsed.verdict->rubric_scores == std::vector<int32_t>{2, 1, 0});
+  CHECK(parsed.verdict->reasoning == "no chloroplasts");
+  SECTION("points beyond a criterion's are clamped to them") {
+    auto clamped = parse_score_reply(R"({"rubric_scores": [9, -4, 1.4]})",
+                                     &rubric);
+    REQUIRE(clamped.verdict);
+    CHECK(clamped.verdict->rubric_scores == std::vector<int32_t>{2, 0, 1});
+    CHECK(clamped.verdict->score == 60);
+  }
+  SECTION("in prose, as for a score") {
+    auto wrapped = parse_score_reply(
+      "Here: {\"rubric_scores\": [1, 1, 1], \"reasoning\": \"ok\"}", &rubric);
+    REQUIRE(wrapped.verdict);
+    CHECK(wrapped.verdict->score == 60);
+  }
+  SECTION("a list that does not match the rubric is no verdict") {
+    for (const char* reply :
+         {R"({"rubric_scores": [2, 1]})", R"({"score": 80})",
+          R"({"rubric_scores": [2, "one", 0]})"}) {
+      auto refused = parse_score_reply(reply, &rubric);
+      CHECK_FALSE(refused.verdict);
+      CHECK(refused.error
+            == "reply has no rubric_scores with a number for each of the "
+               "rubric's 3 criteria");
+    }
+  }
+}

@@ -135,3 +135,36 @@ TEST_CASE("json_quote keeps UTF-8 and replaces invalid bytes", "[scoring]") {
   CHECK(json_quote(korean) == "\"" + korean + "\"");
   CHECK(json_quote("a\xFF") == "\"a\xEF\xBF\xBD\"");
 }
+
+TEST_CASE("a rubric prompt asks for points per criterion with its own schema",
+          "[scoring]") {
+  auto x = short_answer("Plants make glucose.", {"glucose"});
+  auto plain = short_answer_prompt(x);
+  CHECK(plain.schema_name == "grade");
+  CHECK_FALSE(data_object(plain).contains("rubric"));
+  x.reference_answer = "Light turns CO2 and water into glucose.";
+  x.rubric = {{"names the inputs", 2}, {"names glucose", 1}};
+  auto request = short_answer_prompt(x);
+  CHECK(request.format == response_format::json_schema);
+  CHECK(request.schema_name == "rubric_grade");
+  auto schema = json::parse(request.schema);
+  CHECK(schema["required"] == json::array({"rubric_scores", "reasoning"}));
+  CHECK(schema["properties"]["rubric_scores"]["items"]["type"] == "integer");
+  CHECK(schema["additionalProperties"] == false);
+  auto data = data_object(request);
+  CHECK(data["reference_answer"] == x.reference_answer);
+  CHECK(data["rubric"]
+        == json::array({{{"criterion", "names the inputs"}, {"points", 2}},
+                        {{"criterion", "names glucose"}, {"points", 1}}}));
+  // The student's text stays last, after everything the teacher wrote.
+  CHECK(request.messages.back().content.find(
+          R"("rubric":[{"criterion":"names the inputs","points":2},)"
+          R"({"criterion":"names glucose","points":1}],)"
+          R"("student_answer":"Plants make glucose."})")
+        != std::string::npos);
+  CHECK(request.messages[0].content.find("rubric_scores") != std::string::npos);
+  // The built-in judge answers it in kind.
+  auto parsed = parse_score_reply(judge_reply(request).content, &x.rubric);
+  REQUIRE(parsed.verdict);
+  CHECK(parsed.verdict->rubric_scores.size() == 2);
+}

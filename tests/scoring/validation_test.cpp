@@ -265,3 +265,26 @@ TEST_CASE("validate applies the limits it is given", "[scoring]") {
   limits = answer_limits{};
   CHECK(validate(x, limits).empty());
 }
+
+TEST_CASE("validate checks a short answer's rubric and reference answer",
+          "[scoring]") {
+  auto x = short_answer();
+  x.reference_answer = "Plants make glucose from light.";
+  x.rubric = {{"names the inputs", 2}, {"names the outputs", 3}};
+  CHECK(validate(x).empty());
+  x.rubric = {{" ", 2}, {"outputs", 0}, {"where", 101}};
+  CHECK(validate(x)
+        == strings{"rubric[0].criterion must not be blank",
+                   "rubric[1].points must be from 1 to 100, got 0",
+                   "rubric[2].points must be from 1 to 100, got 101"});
+  x.rubric.assign(21, {"c", 1});
+  CHECK(validate(x) == strings{"rubric has 21 criteria, more than 20"});
+  auto y = multiple_choice();
+  y.rubric = {{"c", 1}};
+  CHECK(validate(y) == strings{"rubric is only for short_answer"});
+  x.rubric.clear();
+  x.reference_answer = std::string(2001, 'r');
+  CHECK(validate(x)
+        == strings{"reference_answer is 2001 bytes, over the limit of 2000 "
+                   "(--max-correct-answer-bytes)"});
+}
