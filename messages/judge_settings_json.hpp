@@ -2,7 +2,7 @@
 
 // judge_settings in JSON, as the batch metrics (`metrics.judge`) and the
 // journal's first line hold them: `{"model": "gpt-4o-mini", "temperature":
-// 0, "seed": 42, "prompt_version": "ab9080f28b57"}`, `seed` left out when
+// 0, "seed": 42, "prompt_version": "7bcbf1ca21e4"}`, `seed` left out when
 // the calls carried none.
 
 #include "messages/detail/output_fields.hpp"

@@ -78,43 +78,38 @@ chat_request make_request(std::string system, std::string instructions,
   return result;
 }
 
-// The score reply as a JSON Schema that OpenAI's strict structured outputs
-// accept: a flat object, every field required, no other field. The range
-// of the score is not in it (not every endpoint enforces `minimum`):
-// grader checks it on every reply, enforced or not.
-std::string score_schema() {
-  ordered_json score;
-  score["type"] = "integer";
-  score["description"] = "0 (nothing relevant) to 100 (complete and correct)";
+// A reply as a JSON Schema that OpenAI's strict structured outputs accept:
+// a flat object of `field` and a `reasoning`, both required, no other
+// field. Ranges are not in it (not every endpoint enforces `minimum`):
+// grader checks them on every reply, enforced or not.
+std::string reply_schema(const char* field, ordered_json field_schema) {
   ordered_json reasoning;
   reasoning["type"] = "string";
   reasoning["description"] = "one or two sentences";
   ordered_json schema;
   schema["type"] = "object";
-  schema["properties"]["score"] = std::move(score);
+  schema["properties"][field] = std::move(field_schema);
   schema["properties"]["reasoning"] = std::move(reasoning);
-  schema["required"] = {"score", "reasoning"};
+  schema["required"] = {field, "reasoning"};
   schema["additionalProperties"] = false;
   return compact(schema);
 }
 
-// The reply of a rubric score call: a list of points, one per criterion
-// (their count and ranges, like the score's, grader checks itself).
+std::string score_schema() {
+  ordered_json score;
+  score["type"] = "integer";
+  score["description"] = "0 (nothing relevant) to 100 (complete and correct)";
+  return reply_schema("score", std::move(score));
+}
+
+// A rubric score call's reply: the points of each criterion (their count,
+// like every range, grader checks).
 std::string rubric_schema() {
   ordered_json points;
   points["type"] = "array";
   points["description"] = "the points for each criterion, in order";
   points["items"]["type"] = "integer";
-  ordered_json reasoning;
-  reasoning["type"] = "string";
-  reasoning["description"] = "one or two sentences";
-  ordered_json schema;
-  schema["type"] = "object";
-  schema["properties"]["rubric_scores"] = std::move(points);
-  schema["properties"]["reasoning"] = std::move(reasoning);
-  schema["required"] = {"rubric_scores", "reasoning"};
-  schema["additionalProperties"] = false;
-  return compact(schema);
+  return reply_schema("rubric_scores", std::move(points));
 }
 
 } // namespace
