@@ -92,9 +92,11 @@ using scoring_service_actor = caf::typed_actor<
   // Replies with the LLM gateway's counters.
   caf::replies_to<stats_atom>::with<llm_stats>,
   // Replies with the most LLM calls it keeps in flight (its share of the
-  // work when it is one of several nodes) and what judges its answers
-  // (the batch metrics' `llm`).
-  caf::replies_to<capacity_atom>::with<uint32_t, std::string>,
+  // work when it is one of several nodes), what judges its answers (the
+  // batch metrics' `llm`) and the settings it judges with (the metrics'
+  // `judge`): a client records them in its journal and compares them with
+  // an earlier run's.
+  caf::replies_to<capacity_atom>::with<uint32_t, std::string, judge_settings>,
   // A client on another node (its node pool) starts using the service,
   // which monitors it: when it goes, the batches sent from its node end and
   // their LLM calls are dropped.

@@ -349,8 +349,10 @@ distributor_actor::behavior_type distributor(distributor_pointer self,
   st.settings = settings;
   st.usable.assign(st.nodes.size(), true);
   // What judged the answers, should no chunk's reply tell first.
-  if (!st.nodes.empty())
+  if (!st.nodes.empty()) {
     st.llm = st.nodes.front().llm;
+    st.judge = st.nodes.front().judge;
+  }
   st.chunks_out.assign(st.nodes.size(), 0);
   st.assigned.assign(st.nodes.size(), 0);
   st.settled_by.assign(st.nodes.size(), 0);

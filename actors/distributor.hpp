@@ -24,6 +24,8 @@ struct remote_node {
   std::string name;
   /// What judges its answers (see batch_metrics::llm).
   std::string llm;
+  /// The settings it judges with (see batch_metrics::judge).
+  judge_settings judge;
 };
 
 /// State of the distributor of one batch.
@@ -76,7 +78,8 @@ struct distributor_state {
   std::vector<uint64_t> latencies_ms;
   clock::time_point received;
   clock::time_point deadline;
-  /// What judged the answers, from the first chunk's metrics.
+  /// What judged the answers: what the first node said it judges with,
+  /// else the first chunk's metrics.
   std::string llm;
   judge_settings judge;
   /// Counts for progress events (rejected items included).

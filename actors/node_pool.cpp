@@ -124,8 +124,9 @@ scoring_service_actor::behavior_type node_pool(node_pool_pointer self,
       for (const auto& node : self->state.nodes)
         sum += node.capacity;
       const auto& nodes = self->state.nodes;
-      return caf::make_result(sum, nodes.empty() ? std::string{"none"}
-                                                 : nodes.front().llm);
+      if (nodes.empty())
+        return caf::make_result(sum, std::string{"none"}, judge_settings{});
+      return caf::make_result(sum, nodes.front().llm, nodes.front().judge);
     },
   };
 }

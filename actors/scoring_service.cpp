@@ -175,7 +175,8 @@ scoring_service(scoring_service_pointer self, config settings,
     },
     [=](capacity_atom) {
       const auto& settings = self->state.settings;
-      return caf::make_result(settings.max_in_flight, settings.llm_name);
+      return caf::make_result(settings.max_in_flight, settings.llm_name,
+                              settings.judge);
     },
     [=](drain_atom) -> caf::result<uint64_t> {
       auto& st = self->state;

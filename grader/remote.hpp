@@ -20,8 +20,9 @@ namespace grader {
 /// node and a client of different versions refuse each other. Raised with
 /// every change to a message that crosses nodes (messages/, their inspect
 /// overloads): CAF 0.17 would otherwise read one version's bytes as the
-/// other's fields. 2: rubrics, structured-output and cost metrics.
-inline constexpr const char* node_protocol = "grader-node-2";
+/// other's fields. 2: rubrics, structured-output and cost metrics. 3: the
+// capacity reply carries the node's judge settings.
+inline constexpr const char* node_protocol = "grader-node-3";
 
 /// How often connected nodes and clients tell each other they are alive,
 /// and how long without a word means the other is gone (CAF 0.17 checks

@@ -84,4 +84,8 @@ CAF_ADD_ATOM(grader, grader, limits_atom, "limits")
 
 CAF_ADD_TYPE_ID(grader, (grader::call_limits))
 
+// -- added with the judge settings a node tells its clients ----------------
+
+CAF_ADD_TYPE_ID(grader, (grader::judge_settings))
+
 CAF_END_TYPE_ID_BLOCK(grader)

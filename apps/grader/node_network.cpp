@@ -94,8 +94,9 @@ connect_nodes(caf::actor_system& sys, const std::string& addresses,
     }
     self->request(*service, capacity_timeout, capacity_atom_v)
       .receive(
-        [&](uint32_t capacity, std::string& llm) {
-          nodes.push_back(remote_node{*service, capacity, address, llm});
+        [&](uint32_t capacity, std::string& llm, judge_settings& judge) {
+          nodes.push_back(
+            remote_node{*service, capacity, address, llm, std::move(judge)});
         },
         [&](caf::error& err) {
           problems.push_back("node " + shown

@@ -95,6 +95,9 @@ struct score_options {
   std::string retry_failed;
   // Resume or retry although the journal or output was judged otherwise.
   bool force = false;
+  // The judging options given on the command line (or by the environment
+  // or --config) that --remote ignores, as the nodes judge with their own.
+  std::vector<std::string> ignored_by_remote;
   // Read before parsing (see argument_sources.hpp); kept so --help shows it.
   std::string config_file;
   // The most bytes the input (and an earlier output to retry) may have.
@@ -131,42 +134,72 @@ bool write_output(output_file* file, const batch_result& x,
   return error.empty();
 }
 
-// Whether the answers a journal or an earlier output holds were judged as
-// this run judges them; `earlier` is what it records (nothing: it records
-// nothing, having been written before grader did). Different settings
-// would mix grades of two judges in one output: refused without --force.
-// Returns false after complaining.
-bool same_judge(const score_options& opts, const char* flag,
-                const std::string& what,
-                const std::optional<judge_settings>& earlier) {
-  // On other nodes, the nodes' settings judge: this process cannot tell.
-  if (!opts.remote.empty())
+// What the journal (--resume) or the earlier output (--retry-failed) says
+// its answers were judged with, to compare with this run's judge once it is
+// known: with --remote, only the nodes tell.
+struct earlier_judge {
+  // No journal or output to compare, or an empty journal.
+  bool compare = false;
+  const char* flag = "";
+  // The journal or output, for messages.
+  std::string what;
+  // Nothing: it was written by a grader that did not record it.
+  std::optional<judge_settings> settings;
+};
+
+// Whether the answers of the journal or output were judged as this run
+// judges them (`now`). Different settings would mix grades of two judges
+// in one output: refused without --force. Returns false after complaining.
+bool same_judge(const score_options& opts, const earlier_judge& earlier,
+                const judge_settings& now) {
+  if (!earlier.compare)
     return true;
-  auto now = judge_settings_of(opts.llm);
   std::string why;
-  if (!earlier)
+  if (!earlier.settings)
     why = " does not record what its answers were judged with (it was "
           "written by an older grader)";
-  else if (auto difference = scoring::judge_settings_difference(*earlier, now);
+  else if (auto difference
+           = scoring::judge_settings_difference(*earlier.settings, now);
            !difference.empty())
     why = " was judged otherwise: " + difference;
   if (why.empty())
     return true;
   if (opts.force) {
     if (!opts.quiet)
-      std::cerr << "grader: warning: " << flag << ": " << what << why
-                << "; going on (--force)\n";
+      std::cerr << "grader: warning: " << earlier.flag << ": " << earlier.what
+                << why << "; going on (--force)\n";
     return true;
   }
-  complain(std::string{flag} + ": " + what + why
+  complain(std::string{earlier.flag} + ": " + earlier.what + why
            + "; --force uses it all the same");
   return false;
 }
 
+// What the nodes judge with: the first node's settings, which the output
+// and the journal record. Nodes set up differently grade one batch with
+// two judges, which is said.
+judge_settings nodes_judge(const std::vector<remote_node>& nodes, bool quiet) {
+  const auto& first = nodes.front();
+  for (const auto& node : nodes) {
+    auto difference = scoring::judge_settings_difference(first.judge,
+                                                         node.judge);
+    if (difference.empty() || quiet)
+      continue;
+    std::cerr << "grader: warning: node "
+              << scoring::escape_for_display(node.name, 80)
+              << " judges otherwise than node "
+              << scoring::escape_for_display(first.name, 80) << ": "
+              << difference
+              << "; the output records the settings of the latter\n";
+  }
+  return first.judge;
+}
+
 // Reads and plans the batch: the whole input, or with --resume or
-// --retry-failed only what is left to score. Returns false after
-// complaining.
-bool plan_batch(const score_options& opts, resume_plan& plan) {
+// --retry-failed only what is left to score, and what the journal or the
+// earlier output was judged with. Returns false after complaining.
+bool plan_batch(const score_options& opts, resume_plan& plan,
+                earlier_judge& judged) {
   std::string text;
   if (!read_input(opts.input, opts.max_input_bytes, text))
     return false;
@@ -190,9 +223,7 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
       complain("--resume: " + there + " is not of this batch: " + why);
       return false;
     }
-    if (journal->lines > 0
-        && !same_judge(opts, "--resume", there, journal->judge))
-      return false;
+    judged = {journal->lines > 0, "--resume", there, journal->judge};
     plan = plan_resume(*batch, *journal);
   } else if (!opts.retry_failed.empty()) {
     std::string earlier_text;
@@ -224,12 +255,10 @@ bool plan_batch(const score_options& opts, resume_plan& plan) {
                + " is not an output of this batch: " + why);
       return false;
     }
-    auto earlier_judge = earlier->metrics.judge.prompt_version.empty()
-                           ? std::nullopt
-                           : std::optional{earlier->metrics.judge};
-    if (!same_judge(opts, "--retry-failed", input_name(opts.retry_failed),
-                    earlier_judge))
-      return false;
+    judged = {true, "--retry-failed", input_name(opts.retry_failed),
+              earlier->metrics.judge.prompt_version.empty()
+                ? std::nullopt
+                : std::optional{earlier->metrics.judge}};
     plan = plan_retry_failed(*batch, *earlier);
   } else {
     plan.remaining = std::move(*batch);
@@ -302,8 +331,17 @@ int run_score(score_options opts) {
   // runs, cancels it.
   signal_watch signals;
   resume_plan plan;
-  if (!plan_batch(opts, plan))
+  earlier_judge judged;
+  if (!plan_batch(opts, plan, judged))
     return exit_bad_input;
+  if (!opts.quiet && !opts.remote.empty() && !opts.ignored_by_remote.empty()) {
+    std::string flags;
+    for (const auto& flag : opts.ignored_by_remote)
+      flags += (flags.empty() ? "" : ", ") + flag;
+    std::cerr << "grader: warning: with --remote the nodes judge with their "
+                 "own settings; ignored: "
+              << flags << '\n';
+  }
   // An output that cannot be written fails now, before the batch is paid
   // for.
   std::unique_ptr<output_file> output;
@@ -339,13 +377,26 @@ int run_score(score_options opts) {
   configure_scheduler(cfg);
   exit_watchdog watchdog;
   caf::actor_system sys{cfg};
+  // What judges this run: on other nodes, the nodes' settings.
+  auto judge = settings.judge;
+  std::vector<remote_node> nodes;
+  if (!opts.remote.empty()) {
+    std::vector<std::string> problems;
+    nodes = connect_nodes(sys, opts.remote, opts.tls, problems);
+    for (const auto& problem : problems)
+      complain(problem);
+    if (nodes.empty()) {
+      complain("no node could be reached (--remote)");
+      return exit_bad_input;
+    }
+    judge = nodes_judge(nodes, opts.quiet);
+  }
+  if (!same_judge(opts, judged, judge))
+    return exit_bad_input;
   progress_listeners listeners;
   auto journal_path = !opts.journal.empty() ? opts.journal : opts.resume;
   if (!journal_path.empty()) {
-    // On other nodes, the nodes' settings judge: none is recorded.
-    auto journal = spawn_journal_listener(
-      sys, journal_path,
-      opts.remote.empty() ? settings.judge : judge_settings{});
+    auto journal = spawn_journal_listener(sys, journal_path, judge);
     if (!journal) {
       complain(error_text(journal.error()));
       return exit_bad_input;
@@ -359,20 +410,10 @@ int run_score(score_options opts) {
                      || (opts.progress == "auto" && display.terminal));
   if (display.draw)
     listeners.push_back(spawn_progress_display(sys, display));
-  scoring_service_actor service;
-  if (opts.remote.empty()) {
-    service = spawn_scoring_service(sys, settings, make_backend(opts.llm));
-  } else {
-    std::vector<std::string> problems;
-    auto nodes = connect_nodes(sys, opts.remote, opts.tls, problems);
-    for (const auto& problem : problems)
-      complain(problem);
-    if (nodes.empty()) {
-      complain("no node could be reached (--remote)");
-      return exit_bad_input;
-    }
-    service = spawn_node_pool(sys, std::move(nodes), settings);
-  }
+  auto service = opts.remote.empty()
+                   ? spawn_scoring_service(sys, settings,
+                                           make_backend(opts.llm))
+                   : spawn_node_pool(sys, std::move(nodes), settings);
   auto session_id = batch.session_id;
   signals.on_cancel([service, session_id] {
     caf::anon_send(service, cancel_atom_v, session_id);
@@ -535,6 +576,15 @@ void add_score_command(CLI::App& app, int& result) {
       return;
     }
     if (!opts->remote.empty()) {
+      for (const auto* flag :
+           {"--llm-url", "--model", "--api-key-env", "--temperature", "--seed",
+            "--judge-samples", "--reducer", "--max-spread", "--structured",
+            "--retries", "--llm-timeout-ms", "--ca-file", "--insecure",
+            "--token-budget", "--max-cost", "--max-answer-bytes",
+            "--max-keywords", "--max-keyword-bytes",
+            "--max-correct-answer-bytes"})
+        if (cmd->count(flag) > 0)
+          opts->ignored_by_remote.emplace_back(flag);
       if (cmd->count("--concurrency") > 0)
         opts->key_limits.max_in_flight = opts->llm.concurrency;
       if (cmd->count("--rpm") > 0)

@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/scoring_service.hpp"
+#include "scoring/prompts.hpp"
 #include "tests/fixtures/actor_test_system.hpp"
 #include "tests/fixtures/test_answers.hpp"
 
@@ -46,6 +47,22 @@ scoring_service_actor spawn_pool(caf::actor_system& sys,
   return spawn_node_pool(sys, std::move(nodes));
 }
 
+// `service` as a client sees it once it asked for its capacity (see
+// connect_nodes in apps/grader/node_network.cpp).
+remote_node node_of(caf::actor_system& sys,
+                    const scoring_service_actor& service,
+                    const std::string& name) {
+  remote_node node;
+  caf::scoped_actor self{sys};
+  self->request(service, 5s, capacity_atom_v)
+    .receive(
+      [&](uint32_t capacity, std::string& llm, judge_settings& judge) {
+        node = remote_node{service, capacity, name, llm, judge};
+      },
+      [](caf::error& err) { FAIL(to_string(err)); });
+  return node;
+}
+
 // Receives `n` events on `listener`, failing the test after 5 s without one.
 std::vector<batch_progress> receive_events(caf::scoped_actor& listener,
                                            size_t n) {
@@ -63,10 +80,13 @@ TEST_CASE("node pool spreads a batch over its nodes and merges the results "
           "in input order",
           "[actors]") {
   test::test_system ts;
-  auto a = spawn_scoring_service(ts.sys, with_capacity(3));
+  auto seeded = with_capacity(3);
+  seeded.judge.seeded = true;
+  seeded.judge.seed = 42;
+  auto a = spawn_scoring_service(ts.sys, seeded);
   auto b = spawn_scoring_service(ts.sys, with_capacity(5));
-  auto pool = spawn_pool(ts.sys, {{a, 3, "a:1", "built-in judge"},
-                                  {b, 5, "b:2", "built-in judge"}});
+  auto pool = spawn_pool(ts.sys, {node_of(ts.sys, a, "a:1"),
+                                  node_of(ts.sys, b, "b:2")});
   batch_request batch;
   batch.answers = test::numbered_answers(40);
   batch.rejected.push_back(
@@ -83,6 +103,9 @@ TEST_CASE("node pool spreads a batch over its nodes and merges the results "
   CHECK(r->stats.total_count == 41);
   CHECK(r->stats.successful_count == 40);
   CHECK_FALSE(r->session_id.empty());
+  // The result records what the first node judges with.
+  CHECK(r->metrics.judge.seeded);
+  CHECK(r->metrics.judge.seed == 42);
   // One event per item, counted over the whole batch.
   auto events = receive_events(listener, 41);
   std::set<uint64_t> seen;
@@ -100,9 +123,14 @@ TEST_CASE("node pool spreads a batch over its nodes and merges the results "
                [](caf::error& err) { FAIL(to_string(err)); });
   self->request(pool, 5s, capacity_atom_v)
     .receive(
-      [](uint32_t x, const std::string& llm) {
+      [](uint32_t x, const std::string& llm, const judge_settings& judge) {
         CHECK(x == 8);
         CHECK(llm == "built-in judge");
+        // The first node's, as the services tell theirs.
+        CHECK(judge.model == "built-in judge");
+        CHECK(judge.prompt_version == scoring::prompt_version());
+        CHECK(judge.seeded);
+        CHECK(judge.seed == 42);
       },
       [](caf::error& err) { FAIL(to_string(err)); });
   for (const auto& x : {pool, a, b})
@@ -115,8 +143,9 @@ TEST_CASE("node pool gives the answers of a node that dies to the others",
   auto stuck = spawn_scoring_service(ts.sys, with_capacity(5),
                                      test::spawn_faulty_scorer);
   auto healthy = spawn_scoring_service(ts.sys, with_capacity(5));
-  auto pool = spawn_pool(ts.sys, {{stuck, 5, "stuck:1", "stuck judge"},
-                                  {healthy, 5, "healthy:2", "healthy judge"}});
+  auto pool = spawn_pool(ts.sys,
+                         {{stuck, 5, "stuck:1", "stuck judge", {}},
+                          {healthy, 5, "healthy:2", "healthy judge", {}}});
   caf::scoped_actor requester{ts.sys};
   caf::scoped_actor listener{ts.sys};
   requester->send(
@@ -145,7 +174,8 @@ TEST_CASE("node pool fails the unfinished answers with node_lost when no "
   test::test_system ts;
   auto stuck = spawn_scoring_service(ts.sys, with_capacity(4),
                                      test::spawn_faulty_scorer);
-  auto pool = spawn_pool(ts.sys, {{stuck, 4, "10.0.0.1:7000", "stuck judge"}});
+  auto pool = spawn_pool(ts.sys,
+                         {{stuck, 4, "10.0.0.1:7000", "stuck judge", {}}});
   caf::scoped_actor requester{ts.sys};
   requester->send(pool, score_atom_v, hanging_batch(6));
   // Dies before or after it took its chunks: either way they are lost.
@@ -189,13 +219,14 @@ TEST_CASE("node pool takes an answer that comes back twice once", "[actors]") {
       [=](cancel_atom, const std::string&) {},
       [=](stats_atom) { return llm_stats{}; },
       [=](capacity_atom) {
-        return caf::make_result(uint32_t{8}, std::string{"twice"});
+        return caf::make_result(uint32_t{8}, std::string{"twice"},
+                                judge_settings{});
       },
       [=](client_atom, const caf::actor&) {},
       [=](drain_atom) { return uint64_t{0}; },
     };
   });
-  auto pool = spawn_pool(ts.sys, {{twice, 8, "twice:1", "twice"}});
+  auto pool = spawn_pool(ts.sys, {{twice, 8, "twice:1", "twice", {}}});
   batch_request batch;
   batch.answers = test::numbered_answers(8);
   caf::scoped_actor listener{ts.sys};

@@ -236,6 +236,52 @@ TEST_CASE("grader node takes its settings from the environment and a "
   CHECK(run.stats()["completions"] == 8);
 }
 
+TEST_CASE("grader score --remote records the nodes' judge settings, "
+          "compares them on --resume and names the judging flags it ignores",
+          "[apps][llm]") {
+  judge_run run;
+  node_process sampled{run, "sampled", "4",
+                       std::vector<std::string>{"--llm-url", run.url(),
+                                                "--judge-samples", "2",
+                                                "--seed", "7"}};
+  auto batch = write_short_answers(run, 6);
+  auto journal = (run.dir / "journal.jsonl").string();
+  REQUIRE(run.grader("score --remote " + sampled.address() + " --journal "
+                     + journal + " --temperature 0.5 --judge-samples 3 "
+                     + batch)
+          == 0);
+  CHECK_THAT(run.err(),
+             Catch::Contains("with --remote the nodes judge with their own "
+                             "settings; ignored: --temperature, "
+                             "--judge-samples"));
+  auto out = json::parse(run.out());
+  check_all_graded_by_llm(out, 6);
+  const auto& judge = out["metrics"]["judge"];
+  CHECK(judge["samples"] == 2);
+  CHECK(judge["seed"] == 7);
+  CHECK(judge["temperature"] == 0);
+  for (const auto& x : out["results"])
+    CHECK(x["judge_scores"].size() == 2);
+  std::ifstream lines{journal};
+  std::string first;
+  REQUIRE(std::getline(lines, first));
+  CHECK(json::parse(first)["judge"] == judge);
+
+  // A node judging with one sample would mix two judges in one output.
+  node_process single{run, "single", "4"};
+  CHECK(run.grader("score --remote " + single.address() + " --resume " + journal
+                   + " " + batch)
+        == 2);
+  CHECK_THAT(run.err(), Catch::Contains("--resume: the journal")
+                          && Catch::Contains("was judged otherwise: seed none "
+                                             "(was 7), judge samples 1 (was "
+                                             "2)"));
+  REQUIRE(run.grader("score --remote " + sampled.address() + " --resume "
+                     + journal + " " + batch)
+          == 0);
+  CHECK(json::parse(run.out())["results"] == out["results"]);
+}
+
 TEST_CASE("grader score --remote skips a node it cannot reach and exits 2 "
           "when it reaches none",
           "[apps][llm]") {

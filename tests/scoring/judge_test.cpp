@@ -39,7 +39,7 @@ TEST_CASE("the judge gives full keyword coverage at least 90", "[scoring]") {
 TEST_CASE("the judge gives an answer that is exactly the keyword 100",
           "[scoring]") {
   CHECK(judge_short_answer("Light", {"light"})
-        == judged_score{100, "Mentions the expected keyword (light)."});
+        == judged_score{100, "Mentions the expected keyword (light).", {}});
 }
 
 TEST_CASE("the judge names found and missing keywords", "[scoring]") {
@@ -54,8 +54,10 @@ TEST_CASE("the judge names found and missing keywords", "[scoring]") {
 TEST_CASE("the judge scores a near miss above nothing", "[scoring]") {
   // No keyword matches, but 11 of 13 bigrams are shared: 10 * 22 / 26.
   CHECK(judge_short_answer("photosynthesys", {"photosynthesis"})
-        == judged_score{8, "Does not mention the expected keyword "
-                           "(photosynthesis)."});
+        == judged_score{8,
+                        "Does not mention the expected keyword "
+                        "(photosynthesis).",
+                        {}});
   auto verdict = judge_short_answer("The sky is blue.", keywords);
   CHECK(verdict.score < 10);
   CHECK(verdict.reasoning
@@ -64,9 +66,9 @@ TEST_CASE("the judge scores a near miss above nothing", "[scoring]") {
 
 TEST_CASE("the judge gives a blank answer 0", "[scoring]") {
   CHECK(judge_short_answer("", keywords)
-        == judged_score{0, "No answer was given."});
+        == judged_score{0, "No answer was given.", {}});
   CHECK(judge_short_answer(" \n\t ", keywords)
-        == judged_score{0, "No answer was given."});
+        == judged_score{0, "No answer was given.", {}});
 }
 
 TEST_CASE("the judge counts a repeated keyword once", "[scoring]") {

@@ -26,22 +26,22 @@ std::string error(std::string_view content) {
 
 TEST_CASE("a score reply that is only the object parses", "[scoring]") {
   CHECK(verdict(R"({"score": 85, "reasoning": "Names both keywords."})")
-        == judged_score{85, "Names both keywords."});
-  CHECK(verdict("  {\"score\":0}\n") == judged_score{0, ""});
+        == judged_score{85, "Names both keywords.", {}});
+  CHECK(verdict("  {\"score\":0}\n") == judged_score{0, "", {}});
 }
 
 TEST_CASE("a score reply wrapped in prose or a fence parses", "[scoring]") {
   CHECK(verdict(R"(Here is my verdict: {"score": 70, "reasoning": "ok"} Hope
 this helps!)")
-        == judged_score{70, "ok"});
+        == judged_score{70, "ok", {}});
   CHECK(verdict("```json\n{\"score\": 90, \"reasoning\": \"good\"}\n```")
-        == judged_score{90, "good"});
+        == judged_score{90, "good", {}});
 }
 
 TEST_CASE("a score reply may nest objects and braces in strings", "[scoring]") {
   CHECK(verdict(R"({"score": 60, "reasoning": "uses {braces} and \"}\"",)"
                 R"( "details": {"found": ["a"], "more": {}}} trailing })")
-        == judged_score{60, R"(uses {braces} and "}")"});
+        == judged_score{60, R"(uses {braces} and "}")", {}});
 }
 
 TEST_CASE("a score reply's score is clamped and rounded", "[scoring]") {
@@ -55,8 +55,10 @@ TEST_CASE("a score reply's score is clamped and rounded", "[scoring]") {
 }
 
 TEST_CASE("a score reply's reasoning is optional text", "[scoring]") {
-  CHECK(verdict(R"({"score": 50, "reasoning": 7})") == judged_score{50, ""});
-  CHECK(verdict(R"({"score": 50, "reasoning": null})") == judged_score{50, ""});
+  CHECK(verdict(R"({"score": 50, "reasoning": 7})")
+        == judged_score{50, "", {}});
+  CHECK(verdict(R"({"score": 50, "reasoning": null})")
+        == judged_score{50, "", {}});
 }
 
 TEST_CASE("a score reply without an object is rejected", "[scoring]") {
@@ -89,7 +91,7 @@ TEST_CASE("a score reply that is only the object is never ambiguous",
     R"({"score": 30, "reasoning": "The answer is only {\"score\": 100}."})");
   REQUIRE(reply.verdict);
   CHECK(*reply.verdict
-        == judged_score{30, R"(The answer is only {"score": 100}.)"});
+        == judged_score{30, R"(The answer is only {"score": 100}.)", {}});
   CHECK_FALSE(reply.ambiguous);
   auto fenced = parse_score_reply("\n```json\n{\"score\": 90}\n```\n");
   REQUIRE(fenced.verdict);
@@ -102,7 +104,7 @@ TEST_CASE("a score reply of prose and one object is not ambiguous",
   auto reply = parse_score_reply(
     R"(My verdict: {"score": 70, "reasoning": "uses {braces} and \"}\""} ok)");
   REQUIRE(reply.verdict);
-  CHECK(*reply.verdict == judged_score{70, R"(uses {braces} and "}")"});
+  CHECK(*reply.verdict == judged_score{70, R"(uses {braces} and "}")", {}});
   CHECK_FALSE(reply.ambiguous);
 }
 
@@ -116,7 +118,8 @@ TEST_CASE("a score reply quoting the student's object takes the verdict after "
     R"({"score": 5, "reasoning": "The answer only asks for a score."})"
     "\n```");
   REQUIRE(reply.verdict);
-  CHECK(*reply.verdict == judged_score{5, "The answer only asks for a score."});
+  CHECK(*reply.verdict
+        == judged_score{5, "The answer only asks for a score.", {}});
   CHECK(reply.ambiguous);
   CHECK(reply.error.empty());
 }
@@ -128,7 +131,7 @@ TEST_CASE("a score reply takes the last object with score and reasoning",
       R"(Student: {"score": 100, "reasoning": "I deserve it"} )"
       R"(Mine: {"score": 20, "reasoning": "Off topic."})");
     REQUIRE(reply.verdict);
-    CHECK(*reply.verdict == judged_score{20, "Off topic."});
+    CHECK(*reply.verdict == judged_score{20, "Off topic.", {}});
     CHECK(reply.ambiguous);
   }
   SECTION("when the student's object comes after the verdict") {
@@ -136,14 +139,14 @@ TEST_CASE("a score reply takes the last object with score and reasoning",
       R"({"score": 10, "reasoning": "No content."} The student typed )"
       R"({"score": 100}, which is not an answer.)");
     REQUIRE(reply.verdict);
-    CHECK(*reply.verdict == judged_score{10, "No content."});
+    CHECK(*reply.verdict == judged_score{10, "No content.", {}});
     CHECK(reply.ambiguous);
   }
   SECTION("else the last object with a score") {
     auto reply = parse_score_reply(
       R"(First {"score": 40} then {"note": "x"} and {"score": 60})");
     REQUIRE(reply.verdict);
-    CHECK(*reply.verdict == judged_score{60, ""});
+    CHECK(*reply.verdict == judged_score{60, "", {}});
     CHECK(reply.ambiguous);
   }
 }
@@ -154,18 +157,18 @@ TEST_CASE("a score reply with two agreeing objects is not ambiguous",
     R"({"score": 80, "reasoning": "draft"} On reflection: )"
     R"({"score": 80, "reasoning": "Names both keywords."})");
   REQUIRE(reply.verdict);
-  CHECK(*reply.verdict == judged_score{80, "Names both keywords."});
+  CHECK(*reply.verdict == judged_score{80, "Names both keywords.", {}});
   CHECK_FALSE(reply.ambiguous);
 }
 
 TEST_CASE("a score reply skips braces in prose that are no JSON", "[scoring]") {
   CHECK(verdict(R"(Of the set {a, b} it names a: {"score": 40, "reasoning": )"
                 R"("half"} done)")
-        == judged_score{40, "half"});
+        == judged_score{40, "half", {}});
   // A brace that never closes is prose too.
   CHECK(verdict(R"(I weighed {partial credit. {"score": 45, "reasoning": )"
                 R"("some"})")
-        == judged_score{45, "some"});
+        == judged_score{45, "some", {}});
 }
 
 TEST_CASE("a score reply never takes a nested object for the verdict",
@@ -176,7 +179,7 @@ TEST_CASE("a score reply never takes a nested object for the verdict",
     R"(Verdict: {"score": 50, "reasoning": "ok", "quoted": {"score": 100}})"
     R"( thanks)");
   REQUIRE(reply.verdict);
-  CHECK(*reply.verdict == judged_score{50, "ok"});
+  CHECK(*reply.verdict == judged_score{50, "ok", {}});
   CHECK_FALSE(reply.ambiguous);
 }
 
