@@ -104,50 +104,51 @@ std::string band_name(int band) {
   }
 }
 
-std::optional<double> cohen_kappa(const std::vector<int>& a,
-                                  const std::vector<int>& b, int categories) {
-  auto table = tabulate(a, b, categories);
-  if (!table)
-    return std::nullopt;
-  auto [rows, cols] = margins(*table);
-  // With n items, po = diagonal / n and pe = sum(rows[i] * cols[i]) / n^2;
-  // scaled by n^2 both stay whole numbers, so pe = 1 is tested exactly.
-  auto n = static_cast<uint64_t>(a.size());
-  uint64_t diagonal = 0;
-  uint64_t chance = 0;
-  for (size_t i = 0; i < table->size(); ++i) {
-    diagonal += (*table)[i][i];
-    chance += rows[i] * cols[i];
-  }
-  if (chance == n * n)
-    return std::nullopt;
-  return (static_cast<double>(n * diagonal) - static_cast<double>(chance))
-         / (static_cast<double>(n * n) - static_cast<double>(chance));
-}
+namespace {
 
-std::optional<double> quadratic_weighted_kappa(const std::vector<int>& a,
-                                               const std::vector<int>& b,
-                                               int categories) {
+// Kappa as one minus the disagreement observed over the disagreement
+// expected by chance, each pair of categories weighted by `weight`:
+// kappa = 1 - sum(w * observed / n) / sum(w * rows[i] * cols[j] / n^2).
+// Multiplied by n^2, both sums are whole numbers, so a chance disagreement
+// of 0 (kappa undefined) is tested exactly.
+std::optional<double> weighted_kappa(const std::vector<int>& a,
+                                     const std::vector<int>& b, int categories,
+                                     uint64_t (*weight)(size_t, size_t)) {
   auto table = tabulate(a, b, categories);
   if (!table)
     return std::nullopt;
   auto [rows, cols] = margins(*table);
-  // kappa = 1 - sum(w * observed / n) / sum(w * rows[i] * cols[j] / n^2)
-  // with w = (i-j)^2 / (k-1)^2; the (k-1)^2 cancels, and multiplying both
-  // sums by n^2 leaves whole numbers.
   auto n = static_cast<uint64_t>(a.size());
   uint64_t observed = 0;
   uint64_t expected = 0;
   for (size_t i = 0; i < table->size(); ++i)
     for (size_t j = 0; j < table->size(); ++j) {
-      auto d = i > j ? i - j : j - i;
-      observed += d * d * (*table)[i][j];
-      expected += d * d * rows[i] * cols[j];
+      observed += weight(i, j) * (*table)[i][j];
+      expected += weight(i, j) * rows[i] * cols[j];
     }
   if (expected == 0)
     return std::nullopt;
   return 1.0
          - static_cast<double>(n * observed) / static_cast<double>(expected);
+}
+
+} // namespace
+
+std::optional<double> cohen_kappa(const std::vector<int>& a,
+                                  const std::vector<int>& b, int categories) {
+  // Every disagreement counts alike: (po - pe) / (1 - pe).
+  return weighted_kappa(a, b, categories,
+                        [](size_t i, size_t j) { return uint64_t{i != j}; });
+}
+
+std::optional<double> quadratic_weighted_kappa(const std::vector<int>& a,
+                                               const std::vector<int>& b,
+                                               int categories) {
+  // Weights (i-j)^2 / (k-1)^2: the (k-1)^2 cancels.
+  return weighted_kappa(a, b, categories, [](size_t i, size_t j) {
+    auto d = static_cast<uint64_t>(i > j ? i - j : j - i);
+    return d * d;
+  });
 }
 
 std::optional<double> pearson(const std::vector<double>& x,

@@ -28,10 +28,6 @@ namespace grader::app {
 
 namespace {
 
-void complain(const std::string& what) {
-  std::cerr << "grader: " << what << '\n';
-}
-
 struct calibrate_options {
   std::string input;
   std::string output;
@@ -39,7 +35,7 @@ struct calibrate_options {
   uint32_t answer_timeout_ms = 0;
   uint32_t deadline_ms = 0;
   bool quiet = false;
-  uint64_t max_input_bytes = uint64_t{256} * 1024 * 1024;
+  uint64_t max_input_bytes = default_max_input_bytes;
   llm_options llm;
 };
 

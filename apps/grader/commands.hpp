@@ -1,8 +1,16 @@
 #pragma once
 
+#include <iostream>
+#include <string>
+
 #include <CLI/App.hpp>
 
 namespace grader::app {
+
+/// Tells the user of a problem: a line "grader: WHAT" on stderr.
+inline void complain(const std::string& what) {
+  std::cerr << "grader: " << what << '\n';
+}
 
 /// Exit codes of the `grader` command.
 enum exit_code : int {

@@ -8,18 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apps/grader/commands.hpp"
 #include "messages/bounded_read.hpp"
 #include "scoring/display_text.hpp"
 
 namespace grader::app {
-
-namespace {
-
-void complain(const std::string& what) {
-  std::cerr << "grader: " << what << '\n';
-}
-
-} // namespace
 
 std::string input_name(const std::string& path) {
   return path == "-" ? std::string{"standard input"}

@@ -7,6 +7,12 @@
 
 namespace grader::app {
 
+/// The most bytes an input (or an earlier output to retry) may have unless
+/// --max-input-bytes says otherwise. 256 MiB holds a batch of 100,000 long
+/// answers with room to spare, while the answers read from it stay well
+/// within the memory of a small host.
+inline constexpr uint64_t default_max_input_bytes = uint64_t{256} * 1024 * 1024;
+
 /// How a message names an input path: "standard input" for "-", else the
 /// path escaped for display.
 std::string input_name(const std::string& path);

@@ -8,6 +8,7 @@
 #include <utility>
 #include <variant>
 
+#include "apps/grader/commands.hpp"
 #include "net/chat_backend.hpp"
 #include "net/detail/printable.hpp"
 #include "net/openai_backend.hpp"
@@ -21,10 +22,6 @@ namespace {
 std::string from_environment(const char* name) {
   auto* value = std::getenv(name);
   return value != nullptr ? value : "";
-}
-
-void complain(const std::string& what) {
-  std::cerr << "grader: " << what << '\n';
 }
 
 } // namespace

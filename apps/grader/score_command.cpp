@@ -63,10 +63,6 @@ namespace grader::app {
 
 namespace {
 
-void complain(const std::string& what) {
-  std::cerr << "grader: " << what << '\n';
-}
-
 struct score_options {
   std::string input = "-";
   std::string output;
@@ -100,10 +96,7 @@ struct score_options {
   std::vector<std::string> ignored_by_remote;
   // Read before parsing (see argument_sources.hpp); kept so --help shows it.
   std::string config_file;
-  // The most bytes the input (and an earlier output to retry) may have.
-  // 256 MiB holds a batch of 100,000 long answers with room to spare, while
-  // the answers read from it stay well within the memory of a small host.
-  uint64_t max_input_bytes = uint64_t{256} * 1024 * 1024;
+  uint64_t max_input_bytes = default_max_input_bytes;
   // The most items a batch may have (see read_batch).
   uint64_t max_answers = default_max_answers;
 };
