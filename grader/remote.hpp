@@ -21,7 +21,7 @@ namespace grader {
 /// every change to a message that crosses nodes (messages/, their inspect
 /// overloads): CAF 0.17 would otherwise read one version's bytes as the
 /// other's fields. 2: rubrics, structured-output and cost metrics. 3: the
-// capacity reply carries the node's judge settings.
+/// capacity reply carries the node's judge settings.
 inline constexpr const char* node_protocol = "grader-node-3";
 
 /// How often connected nodes and clients tell each other they are alive,

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -19,12 +20,30 @@ namespace grader::app {
 
 namespace {
 
+// The help groups of the options, which judging_options_given reads too.
+constexpr const char* llm_group = "LLM";
+constexpr const char* limits_group = "Limits";
+
 std::string from_environment(const char* name) {
   auto* value = std::getenv(name);
   return value != nullptr ? value : "";
 }
 
 } // namespace
+
+std::vector<std::string> judging_options_given(const CLI::App& cmd) {
+  static const std::set<std::string> kept_by_client{
+    "--concurrency", "--rpm", "--tpm", "--price-prompt", "--price-completion"};
+  std::vector<std::string> result;
+  for (const auto* option : cmd.get_options()) {
+    auto group = option->get_group();
+    auto name = option->get_name();
+    if ((group == llm_group || group == limits_group) && option->count() > 0
+        && kept_by_client.count(name) == 0)
+      result.push_back(name);
+  }
+  return result;
+}
 
 bool check_llm_options(const llm_options& opts) {
   if (net::detail::has_control_character(opts.model)) {
@@ -117,7 +136,7 @@ void apply_llm_options(const llm_options& opts, config& settings) {
 }
 
 void add_llm_options(CLI::App& cmd, llm_options& opts) {
-  auto* llm = "LLM";
+  auto* llm = llm_group;
   cmd
     .add_option("--llm-url", opts.llm_url,
                 "OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 "
@@ -231,7 +250,7 @@ void add_llm_options(CLI::App& cmd, llm_options& opts) {
                 "rules (0: no limit)")
     ->check(CLI::NonNegativeNumber)
     ->group(llm);
-  auto* limits = "Limits";
+  auto* limits = limits_group;
   cmd
     .add_option("--max-answer-bytes", opts.answer_limits.max_answer_bytes,
                 "Longest user_answer scored; a longer one is an invalid "

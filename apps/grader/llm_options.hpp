@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/App.hpp>
 
@@ -48,6 +49,13 @@ struct llm_options {
 
 /// Adds the options to `cmd`, in the groups "LLM" and "Limits".
 void add_llm_options(CLI::App& cmd, llm_options& opts);
+
+/// The options of add_llm_options given on `cmd` (on the command line, by
+/// the environment or by --config) that only a process calling the LLM
+/// itself uses: all but the API key's limits (--concurrency, --rpm, --tpm)
+/// and the prices, which a client of other nodes keeps. In the order
+/// they were added.
+std::vector<std::string> judging_options_given(const CLI::App& cmd);
 
 /// Checks the options; returns false after a line on stderr. Messages quote
 /// the URL and the model only escaped, and never the API key.

@@ -173,17 +173,16 @@ bool same_judge(const score_options& opts, const earlier_judge& earlier,
 // two judges, which is said.
 judge_settings nodes_judge(const std::vector<remote_node>& nodes, bool quiet) {
   const auto& first = nodes.front();
+  auto first_name = scoring::escape_for_display(first.name, 80);
   for (const auto& node : nodes) {
     auto difference = scoring::judge_settings_difference(first.judge,
                                                          node.judge);
-    if (difference.empty() || quiet)
-      continue;
-    std::cerr << "grader: warning: node "
-              << scoring::escape_for_display(node.name, 80)
-              << " judges otherwise than node "
-              << scoring::escape_for_display(first.name, 80) << ": "
-              << difference
-              << "; the output records the settings of the latter\n";
+    if (!difference.empty() && !quiet)
+      std::cerr << "grader: warning: node "
+                << scoring::escape_for_display(node.name, 80)
+                << " judges otherwise than node " << first_name << ": "
+                << difference << "; the output records node " << first_name
+                << "'s settings\n";
   }
   return first.judge;
 }
@@ -569,15 +568,7 @@ void add_score_command(CLI::App& app, int& result) {
       return;
     }
     if (!opts->remote.empty()) {
-      for (const auto* flag :
-           {"--llm-url", "--model", "--api-key-env", "--temperature", "--seed",
-            "--judge-samples", "--reducer", "--max-spread", "--structured",
-            "--retries", "--llm-timeout-ms", "--ca-file", "--insecure",
-            "--token-budget", "--max-cost", "--max-answer-bytes",
-            "--max-keywords", "--max-keyword-bytes",
-            "--max-correct-answer-bytes"})
-        if (cmd->count(flag) > 0)
-          opts->ignored_by_remote.emplace_back(flag);
+      opts->ignored_by_remote = judging_options_given(*cmd);
       if (cmd->count("--concurrency") > 0)
         opts->key_limits.max_in_flight = opts->llm.concurrency;
       if (cmd->count("--rpm") > 0)
